@@ -1,0 +1,209 @@
+//! Data connections: opening them (passive connect, active listen/accept),
+//! moving bytes, and closing them cleanly or abruptly.
+
+use crate::error::{Error, Result};
+use crate::stream::NetStream;
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use socket2::{Domain, Protocol, SockRef, Socket, Type};
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::os::fd::{AsFd, AsRawFd, RawFd};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// An open data connection. While it exists the session refuses other
+/// commands (see [`crate::Session::ntransfercmd`]).
+#[derive(Debug)]
+pub struct DataConn {
+    stream: NetStream,
+    _token: Arc<()>,
+}
+
+impl DataConn {
+    pub(crate) fn new(stream: NetStream, token: Arc<()>) -> DataConn {
+        DataConn {
+            stream,
+            _token: token,
+        }
+    }
+
+    /// Reads some bytes; `Ok(0)` is the end of the data.
+    pub fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
+        loop {
+            match self.stream.read(buf) {
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Error::from_io("reading the data connection", e)),
+            }
+        }
+    }
+
+    /// Writes all of `buf`.
+    pub fn write_all(&mut self, buf: &[u8]) -> Result<()> {
+        self.stream
+            .write_all(buf)
+            .map_err(|e| Error::from_io("writing the data connection", e))
+    }
+
+    /// The socket's file descriptor (for `poll`).
+    pub fn raw_fd(&self) -> RawFd {
+        self.stream.tcp().as_raw_fd()
+    }
+
+    /// Ends the connection in order: our side is half-closed so the server
+    /// sees the end of an upload, then the socket is released.
+    pub fn finish(mut self) -> Result<()> {
+        match self.stream.shutdown_write() {
+            Ok(()) => Ok(()),
+            // The server may already have closed after a download.
+            Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(()),
+            Err(e) => Err(Error::from_io("closing the data connection", e)),
+        }
+    }
+
+    /// Ends the connection abruptly (TCP reset), so that the server stops
+    /// sending or notices that an upload was cut short.
+    pub fn abandon(self) {
+        let _ = SockRef::from(self.stream.tcp()).set_linger(Some(Duration::ZERO));
+    }
+}
+
+impl Read for DataConn {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.read(buf)
+    }
+}
+
+/// Connects a TCP socket to `addr`, from `source` (port chosen by the system)
+/// when given, within `timeout`.
+pub(crate) fn connect_tcp(
+    addr: SocketAddr,
+    source: Option<SocketAddr>,
+    timeout: Option<Duration>,
+) -> io::Result<TcpStream> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    if let Some(src) = source {
+        if src.is_ipv4() == addr.is_ipv4() {
+            socket.bind(&src.into())?;
+        }
+    }
+    match timeout {
+        Some(t) => socket.connect_timeout(&addr.into(), t)?,
+        None => socket.connect(&addr.into())?,
+    }
+    Ok(socket.into())
+}
+
+/// Opens a listening socket for active mode on `local_ip` (the control
+/// connection's local address).
+pub(crate) fn listen(local_ip: IpAddr) -> Result<TcpListener> {
+    TcpListener::bind(SocketAddr::new(local_ip, 0))
+        .map_err(|e| Error::from_io("opening a port for active mode", e))
+}
+
+/// The PORT (IPv4) or EPRT (IPv6) command announcing `addr`.
+pub fn port_command(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(a) => {
+            let o = a.ip().octets();
+            let p = a.port();
+            format!(
+                "PORT {},{},{},{},{},{}",
+                o[0],
+                o[1],
+                o[2],
+                o[3],
+                p >> 8,
+                p & 0xff
+            )
+        }
+        SocketAddr::V6(a) => format!("EPRT |2|{}|{}|", a.ip(), a.port()),
+    }
+}
+
+/// Accepts the server's data connection in active mode within `timeout`.
+/// Connections from any address other than the server's are refused and
+/// waiting goes on (an outsider cannot inject data).
+pub(crate) fn accept(
+    listener: &TcpListener,
+    server_ip: IpAddr,
+    timeout: Option<Duration>,
+) -> Result<TcpStream> {
+    let deadline = timeout.map(|t| Instant::now() + t);
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| Error::from_io("accepting the data connection", e))?;
+    loop {
+        match listener.accept() {
+            Ok((tcp, from)) => {
+                if canonical(from.ip()) != canonical(server_ip) {
+                    continue;
+                }
+                tcp.set_nonblocking(false)
+                    .map_err(|e| Error::from_io("accepting the data connection", e))?;
+                return Ok(tcp);
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::from_io("accepting the data connection", e)),
+        }
+        let wait = match deadline {
+            None => PollTimeout::NONE,
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(Error::Timeout(
+                        "waiting for the server to open the data connection".into(),
+                    ));
+                }
+                PollTimeout::try_from(left.as_millis().clamp(1, i32::MAX as u128) as i32)
+                    .unwrap_or(PollTimeout::MAX)
+            }
+        };
+        let mut fds = [PollFd::new(listener.as_fd(), PollFlags::POLLIN)];
+        match poll(&mut fds, wait) {
+            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+            Err(e) => {
+                return Err(Error::from_io(
+                    "waiting for the data connection",
+                    io::Error::from(e),
+                ))
+            }
+        }
+    }
+}
+
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+        v4 => v4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_commands() {
+        assert_eq!(
+            port_command("127.0.0.1:1025".parse().unwrap()),
+            "PORT 127,0,0,1,4,1"
+        );
+        assert_eq!(
+            port_command("[::1]:2121".parse().unwrap()),
+            "EPRT |2|::1|2121|"
+        );
+    }
+
+    #[test]
+    fn accept_times_out() {
+        let l = listen("127.0.0.1".parse().unwrap()).unwrap();
+        let r = accept(
+            &l,
+            "127.0.0.1".parse().unwrap(),
+            Some(Duration::from_millis(50)),
+        );
+        assert!(matches!(r, Err(Error::Timeout(_))));
+    }
+}

@@ -1,0 +1,19 @@
+//! The C API: the only place with `extern "C"`, raw pointers and `unsafe`.
+
+//!
+//! Every exported function goes through [`boundary`]: one NULL check path and
+//! one panic boundary. The core (`crate::session` ...) knows nothing of C.
+
+#![allow(non_camel_case_types)]
+
+pub mod boundary;
+pub mod callbacks;
+pub mod commands;
+pub mod constants;
+pub mod files;
+pub mod handle;
+pub mod result;
+pub mod settings;
+pub mod strings;
+pub mod transfer_handle;
+pub mod transfers;

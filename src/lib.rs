@@ -1,0 +1,31 @@
+//! libftp: an FTP client engine with Python ftplib's feature set.
+//!
+//! The Rust core ([`Session`] and the modules below) knows nothing of C; the
+//! C API lives in the `ffi` module, the only place with `unsafe` code.
+
+#![forbid(unsafe_op_in_unsafe_fn)]
+
+pub mod command;
+pub mod data;
+pub mod debug;
+pub mod encoding;
+pub mod error;
+pub mod line_reader;
+pub mod listing;
+pub mod parse;
+pub mod reply;
+pub mod reply_reader;
+pub mod session;
+pub mod stream;
+
+mod ffi;
+
+pub use data::DataConn;
+pub use encoding::Encoding;
+pub use error::{Error, ErrorKind, Result};
+pub use listing::{Fact, MlsdEntry};
+pub use reply::Reply;
+pub use session::{Session, Settings};
+
+/// The library version (from Cargo.toml).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,420 @@
+//! An FTP session (ftplib's `FTP` class): settings, the control connection,
+//! and sending commands / reading replies on it.
+//!
+//! The methods are split by topic: [`commands`] (login, simple commands,
+//! file operations), [`transfers`] (data connections and transfers).
+
+mod commands;
+mod listings;
+mod settings;
+mod transfers;
+
+pub use settings::Settings;
+pub use transfers::{DEFAULT_BLOCKSIZE, MAX_BLOCKSIZE};
+
+use crate::command::{self, quote, sanitize};
+use crate::data;
+use crate::debug::{Debug, DebugSink};
+use crate::encoding::Encoding;
+use crate::error::{Error, Result};
+use crate::line_reader::LineReader;
+use crate::reply::Reply;
+use crate::reply_reader;
+use crate::stream::NetStream;
+use std::io::Write;
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+/// The default FTP port.
+pub const DEFAULT_PORT: u16 = 21;
+
+/// The connected state of a session.
+#[derive(Debug)]
+struct Control {
+    reader: LineReader<NetStream>,
+    peer: SocketAddr,
+    local: SocketAddr,
+}
+
+/// What the session knows of the transfer in progress.
+#[derive(Debug, Default)]
+struct TransferState {
+    /// Alive while a [`data::DataConn`] handed out by the session exists.
+    token: Weak<()>,
+    /// A duplicate of the data socket, to cut it on `abort`.
+    socket: Option<TcpStream>,
+    /// The server still owes the final reply (226/426...) of a transfer.
+    final_pending: bool,
+}
+
+/// An FTP client session.
+#[derive(Debug, Default)]
+pub struct Session {
+    settings: Settings,
+    debug: Debug,
+    control: Option<Control>,
+    closed_because: Option<String>,
+    welcome: Option<String>,
+    last_reply: Option<Reply>,
+    epsv_refused: bool,
+    current_type: Option<char>,
+    transfer: TransferState,
+}
+
+impl Session {
+    /// A new, unconnected session with default settings.
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Sets the session timeout (`None`: block without limit). It bounds the
+    /// TCP connect, every wait for a reply, the data connect/accept, and each
+    /// read or write of a data connection.
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
+        if timeout == Some(Duration::ZERO) {
+            return Err(Error::InvalidArgument(
+                "a zero timeout is not allowed (use None to block)".into(),
+            ));
+        }
+        self.settings.timeout = timeout;
+        if let Some(ctl) = self.control.as_mut() {
+            ctl.reader
+                .get_mut()
+                .set_idle_timeout(timeout)
+                .map_err(|e| Error::from_io("setting the timeout", e))?;
+        }
+        Ok(())
+    }
+
+    /// Sets the local address to connect from (`None`: any).
+    pub fn set_source_address(&mut self, source: Option<(String, u16)>) -> Result<()> {
+        if let Some((host, _)) = &source {
+            command::check_line(host, "the source address")?;
+        }
+        self.settings.source = source;
+        Ok(())
+    }
+
+    /// Sets the text encoding.
+    pub fn set_encoding(&mut self, encoding: Encoding) {
+        self.settings.encoding = encoding;
+    }
+
+    /// Chooses passive (true, the default) or active data connections.
+    pub fn set_passive(&mut self, passive: bool) {
+        self.settings.passive = passive;
+    }
+
+    /// Uses the address in a 227 reply instead of the control connection's
+    /// peer (off by default: a hostile server could aim us elsewhere).
+    pub fn set_trust_server_pasv_ipv4_address(&mut self, trust: bool) {
+        self.settings.trust_pasv_address = trust;
+    }
+
+    /// Sets the debug level (0, 1, 2 or more, as ftplib).
+    pub fn set_debug_level(&mut self, level: i32) {
+        self.debug.set_level(level);
+    }
+
+    /// Sends debug lines to `sink` instead of standard error.
+    pub fn set_debug_sink(&mut self, sink: Option<DebugSink>) {
+        self.debug.set_sink(sink);
+    }
+
+    /// True while the control connection is open.
+    pub fn is_connected(&self) -> bool {
+        self.control.is_some()
+    }
+
+    /// True while a data connection handed out by `ntransfercmd` is open.
+    pub fn transfer_open(&self) -> bool {
+        self.transfer.token.strong_count() > 0
+    }
+
+    /// The server's welcome reply, once connected.
+    pub fn welcome(&self) -> Option<&str> {
+        self.welcome.as_deref()
+    }
+
+    /// The last reply read from the server in the current call.
+    pub fn last_reply(&self) -> Option<&Reply> {
+        self.last_reply.as_ref()
+    }
+
+    /// Forgets the last reply (done at the start of each call that talks to the server).
+    pub fn clear_last_reply(&mut self) {
+        self.last_reply = None;
+    }
+
+    /// Connects to `host:port` (port 0 = 21) and reads the welcome.
+    pub fn connect(&mut self, host: &str, port: u16) -> Result<Reply> {
+        self.last_reply = None;
+        if self.control.is_some() {
+            return Err(Error::State(
+                "already connected (call close or quit first)".into(),
+            ));
+        }
+        command::check_line(host, "the host name")?;
+        if host.is_empty() {
+            return Err(Error::InvalidArgument("the host name is empty".into()));
+        }
+        let port = if port == 0 { DEFAULT_PORT } else { port };
+        let tcp = self.connect_any(host, port)?;
+        let peer = tcp
+            .peer_addr()
+            .map_err(|e| Error::from_io("connecting", e))?;
+        let local = tcp
+            .local_addr()
+            .map_err(|e| Error::from_io("connecting", e))?;
+        let stream = NetStream::new(tcp, self.settings.timeout)
+            .map_err(|e| Error::from_io("configuring the connection", e))?;
+        self.control = Some(Control {
+            reader: LineReader::with_capacity(8192, stream),
+            peer,
+            local,
+        });
+        self.closed_because = None;
+        self.welcome = None;
+        self.epsv_refused = false;
+        self.current_type = None;
+        self.transfer = TransferState::default();
+        let welcome = match self.read_reply().and_then(Reply::into_result) {
+            Ok(w) => w,
+            Err(e) => {
+                self.drop_control(&e);
+                return Err(e);
+            }
+        };
+        self.debug
+            .emit(1, || format!("*welcome* {}", quote(&welcome.text)));
+        self.welcome = Some(welcome.text.clone());
+        Ok(welcome)
+    }
+
+    fn connect_any(&mut self, host: &str, port: u16) -> Result<TcpStream> {
+        let addrs: Vec<SocketAddr> = (host, port)
+            .to_socket_addrs()
+            .map_err(|e| Error::from_io(&format!("cannot resolve {host:?}"), e))?
+            .collect();
+        let source = self.source_addr()?;
+        let mut last = None;
+        for addr in addrs {
+            match data::connect_tcp(addr, source, self.settings.timeout) {
+                Ok(tcp) => return Ok(tcp),
+                Err(e) => last = Some((addr, e)),
+            }
+        }
+        Err(match last {
+            Some((addr, e)) => Error::from_io(&format!("connecting to {addr}"), e),
+            None => Error::Io {
+                context: format!("cannot resolve {host:?}"),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no address"),
+            },
+        })
+    }
+
+    fn source_addr(&self) -> Result<Option<SocketAddr>> {
+        let Some((host, port)) = &self.settings.source else {
+            return Ok(None);
+        };
+        let addr = (host.as_str(), *port)
+            .to_socket_addrs()
+            .map_err(|e| Error::from_io(&format!("cannot resolve source {host:?}"), e))?
+            .next();
+        Ok(addr)
+    }
+
+    /// Closes the connection without sending anything. Safe to call twice.
+    pub fn close(&mut self) {
+        self.control = None;
+        self.closed_because = None;
+        self.transfer = TransferState::default();
+        self.current_type = None;
+    }
+
+    /// Closes the control connection after an error that broke it, and
+    /// remembers why for later `State` errors.
+    pub(crate) fn drop_control(&mut self, why: &Error) {
+        if self.control.take().is_some() {
+            self.closed_because = Some(why.to_string());
+        }
+        self.transfer.final_pending = false;
+        self.transfer.socket = None;
+    }
+
+    fn not_connected(&self) -> Error {
+        match &self.closed_because {
+            Some(why) => Error::State(format!(
+                "not connected (the connection was closed after: {why})"
+            )),
+            None => Error::State("not connected".into()),
+        }
+    }
+
+    /// The start of every public call that sends a command: connected, no
+    /// transfer open, and any final reply owed by a finished transfer read.
+    pub(crate) fn begin(&mut self) -> Result<()> {
+        self.last_reply = None;
+        if self.control.is_none() {
+            return Err(self.not_connected());
+        }
+        if self.transfer_open() {
+            return Err(Error::State(
+                "a transfer is open: close it and read its reply with voidresp first".into(),
+            ));
+        }
+        if self.transfer.final_pending {
+            self.transfer.final_pending = false;
+            self.transfer.socket = None;
+            self.read_reply()?;
+        }
+        Ok(())
+    }
+
+    /// Sends one command line (refused before anything is sent if it
+    /// contains CR, LF or NUL, or does not fit the encoding).
+    pub(crate) fn send_line(&mut self, cmd: &str) -> Result<()> {
+        let bytes = command::encode_line(cmd, self.settings.encoding)?;
+        let Some(ctl) = self.control.as_mut() else {
+            return Err(self.not_connected());
+        };
+        self.debug.emit(1, || format!("*cmd* {}", sanitize(cmd)));
+        self.debug
+            .emit(2, || format!("*put* {}", sanitize(&format!("{cmd}\r\n"))));
+        if let Err(e) = ctl.reader.get_mut().write_all(&bytes) {
+            let err = Error::from_io("sending a command", e);
+            self.drop_control(&err);
+            return Err(err);
+        }
+        let upper = cmd.trim_start().to_ascii_uppercase();
+        if upper.starts_with("TYPE") || upper.starts_with("REIN") || upper.starts_with("USER") {
+            self.current_type = None;
+        }
+        Ok(())
+    }
+
+    /// Reads one complete reply within the timeout. Any failure to read one
+    /// (I/O, EOF, timeout, a line or reply too long) closes the control
+    /// connection, which can no longer be trusted to be in step. A 421 reply
+    /// (service closing) closes it too.
+    pub(crate) fn read_reply(&mut self) -> Result<Reply> {
+        let timeout = self.settings.timeout;
+        let encoding = self.settings.encoding;
+        let Some(ctl) = self.control.as_mut() else {
+            return Err(self.not_connected());
+        };
+        let debug = &mut self.debug;
+        ctl.reader
+            .get_mut()
+            .set_deadline(timeout.map(|t| Instant::now() + t));
+        let result = reply_reader::read_reply(&mut ctl.reader, encoding, |line| {
+            debug.emit(2, || format!("*get* {}", quote(line)));
+        });
+        ctl.reader.get_mut().set_deadline(None);
+        match result {
+            Ok(reply) => {
+                self.debug
+                    .emit(1, || format!("*resp* {}", quote(&reply.text)));
+                self.last_reply = Some(reply.clone());
+                if reply.code == 421 {
+                    self.drop_control(&Error::Temp(reply.clone()));
+                }
+                Ok(reply)
+            }
+            Err(e) => {
+                self.drop_control(&e);
+                Err(e)
+            }
+        }
+    }
+
+    /// Sends a command and returns its reply, which must be 1xx-3xx.
+    pub(crate) fn send_get(&mut self, cmd: &str) -> Result<Reply> {
+        self.send_line(cmd)?;
+        self.read_reply()?.into_result()
+    }
+
+    /// Sends a command whose reply must be 2xx.
+    pub(crate) fn send_void(&mut self, cmd: &str) -> Result<Reply> {
+        self.send_line(cmd)?;
+        self.read_reply()?.into_void_result()
+    }
+
+    /// ftplib's `sendcmd`: sends a command, returns the 1xx-3xx reply.
+    pub fn sendcmd(&mut self, cmd: &str) -> Result<Reply> {
+        self.begin()?;
+        self.send_get(cmd)
+    }
+
+    /// ftplib's `voidcmd`: sends a command; the reply must be 2xx.
+    pub fn voidcmd(&mut self, cmd: &str) -> Result<Reply> {
+        self.begin()?;
+        self.send_void(cmd)
+    }
+
+    /// ftplib's `getresp`: reads a reply (allowed while a transfer is open;
+    /// it consumes the final reply of a transfer).
+    pub fn getresp(&mut self) -> Result<Reply> {
+        self.last_reply = None;
+        if self.control.is_none() {
+            return Err(self.not_connected());
+        }
+        self.transfer.final_pending = false;
+        self.transfer.socket = None;
+        self.read_reply()?.into_result()
+    }
+
+    /// ftplib's `voidresp`: reads a reply that must be 2xx.
+    pub fn voidresp(&mut self) -> Result<Reply> {
+        let r = self.getresp()?;
+        if r.class() == b'2' {
+            Ok(r)
+        } else {
+            Err(Error::Reply(r))
+        }
+    }
+
+    /// ftplib's `quit`: sends QUIT and closes the connection, whatever the
+    /// reply (the reply's error, if any, is returned).
+    pub fn quit(&mut self) -> Result<Reply> {
+        let r = self.voidcmd("QUIT");
+        if !matches!(r, Err(Error::State(_))) {
+            self.close();
+        }
+        r
+    }
+
+    pub(crate) fn peer(&self) -> Result<SocketAddr> {
+        self.control
+            .as_ref()
+            .map(|c| c.peer)
+            .ok_or_else(|| self.not_connected())
+    }
+
+    pub(crate) fn local(&self) -> Result<SocketAddr> {
+        self.control
+            .as_ref()
+            .map(|c| c.local)
+            .ok_or_else(|| self.not_connected())
+    }
+
+    pub(crate) fn control_tcp(&self) -> Option<&TcpStream> {
+        self.control.as_ref().map(|c| c.reader.get_ref().tcp())
+    }
+
+    pub(crate) fn new_transfer_token(&mut self, socket: Option<TcpStream>) -> Arc<()> {
+        let token = Arc::new(());
+        self.transfer = TransferState {
+            token: Arc::downgrade(&token),
+            socket,
+            final_pending: true,
+        };
+        token
+    }
+}

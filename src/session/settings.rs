@@ -1,0 +1,31 @@
+//! The per-session settings.
+
+use crate::encoding::Encoding;
+use std::time::Duration;
+
+/// What a session is configured to do.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The session timeout; `None` blocks without limit.
+    pub timeout: Option<Duration>,
+    /// Local host and port to connect from.
+    pub source: Option<(String, u16)>,
+    /// The text encoding of commands, replies and text transfers.
+    pub encoding: Encoding,
+    /// Passive (true) or active data connections.
+    pub passive: bool,
+    /// Use the address of a 227 reply instead of the server's own address.
+    pub trust_pasv_address: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            timeout: None,
+            source: None,
+            encoding: Encoding::Utf8,
+            passive: true,
+            trust_pasv_address: false,
+        }
+    }
+}

@@ -1,0 +1,375 @@
+//! Data transfers: opening the data connection (ftplib's `ntransfercmd`) and
+//! the four transfer methods built on it.
+//!
+//! Callbacks return `Ok(())` to go on or an error to stop; a stop closes the
+//! data connection abruptly, reads the transfer's final reply (so the
+//! session stays in step) and returns the callback's error.
+
+use super::Session;
+use crate::command::quote;
+use crate::data::{self, DataConn};
+use crate::error::{Error, Result};
+use crate::line_reader::{LineError, LineReader};
+use crate::parse::{parse150, parse227, parse229};
+use crate::reply::Reply;
+use crate::reply_reader::MAX_LINE;
+use crate::stream::NetStream;
+use std::net::{IpAddr, SocketAddr};
+
+/// The default block size of binary transfers.
+pub const DEFAULT_BLOCKSIZE: usize = 8192;
+/// The largest block size used; larger requests are reduced to it, so
+/// memory stays bounded whatever the caller asks.
+pub const MAX_BLOCKSIZE: usize = 1 << 20;
+
+/// A transfer buffer for the requested block size (0 = default).
+fn block_buffer(blocksize: usize) -> Vec<u8> {
+    let size = match blocksize {
+        0 => DEFAULT_BLOCKSIZE,
+        n => n.min(MAX_BLOCKSIZE),
+    };
+    vec![0u8; size]
+}
+
+impl Session {
+    /// ftplib's `ntransfercmd`: opens a data connection for `cmd` (after
+    /// `REST rest` when given) and returns it with the size announced in a
+    /// `150 ... (N bytes)` reply. The caller reads or writes it, finishes it,
+    /// then reads the final reply with [`Session::voidresp`].
+    pub fn ntransfercmd(
+        &mut self,
+        cmd: &str,
+        rest: Option<u64>,
+    ) -> Result<(DataConn, Option<u64>)> {
+        self.begin()?;
+        crate::command::check_line(cmd, "the command")?;
+        let (tcp, resp) = if self.settings.passive {
+            let addr = self.passive_address()?;
+            let tcp = data::connect_tcp(addr, self.data_source()?, self.settings.timeout).map_err(
+                |e| Error::from_io(&format!("opening the data connection to {addr}"), e),
+            )?;
+            let resp = self.start_transfer(cmd, rest)?;
+            (tcp, resp)
+        } else {
+            let local = self.local()?;
+            let listener = data::listen(local.ip())?;
+            let addr = listener
+                .local_addr()
+                .map_err(|e| Error::from_io("opening a port for active mode", e))?;
+            self.send_void(&data::port_command(addr))?;
+            let resp = self.start_transfer(cmd, rest)?;
+            let server_ip = self.peer()?.ip();
+            match data::accept(&listener, server_ip, self.settings.timeout) {
+                Ok(tcp) => (tcp, resp),
+                Err(e) => {
+                    // The server owes a reply we cannot wait for in step.
+                    self.drop_control(&e);
+                    return Err(e);
+                }
+            }
+        };
+        let size = if resp.code == 150 {
+            parse150(&resp.text)
+        } else {
+            None
+        };
+        let stream = NetStream::new(tcp, self.settings.timeout)
+            .map_err(|e| Error::from_io("configuring the data connection", e))?;
+        let dup = stream.tcp().try_clone().ok();
+        let token = self.new_transfer_token(dup);
+        Ok((DataConn::new(stream, token), size))
+    }
+
+    /// ftplib's `transfercmd`: [`Session::ntransfercmd`] without the size.
+    pub fn transfercmd(&mut self, cmd: &str, rest: Option<u64>) -> Result<DataConn> {
+        self.ntransfercmd(cmd, rest).map(|(conn, _)| conn)
+    }
+
+    /// REST (if any), the command, and its 1xx preliminary reply.
+    fn start_transfer(&mut self, cmd: &str, rest: Option<u64>) -> Result<Reply> {
+        if let Some(offset) = rest {
+            self.send_get(&format!("REST {offset}"))?;
+        }
+        let mut resp = self.send_get(cmd)?;
+        if resp.class() == b'2' {
+            resp = self.read_reply()?.into_result()?;
+        }
+        if resp.class() != b'1' {
+            return Err(Error::Reply(resp));
+        }
+        Ok(resp)
+    }
+
+    /// The address to connect to in passive mode: EPSV first (on IPv4
+    /// falling back to PASV for good when the server refuses EPSV with a
+    /// 5xx), and always the control connection's peer address unless the
+    /// caller trusts PASV addresses.
+    fn passive_address(&mut self) -> Result<SocketAddr> {
+        let peer = self.peer()?;
+        if peer.is_ipv6() || !self.epsv_refused {
+            match self.send_get("EPSV") {
+                Ok(resp) => return Ok(SocketAddr::new(peer.ip(), parse229(&resp)?)),
+                Err(Error::Perm(_)) if peer.is_ipv4() => self.epsv_refused = true,
+                Err(e) => return Err(e),
+            }
+        }
+        let resp = self.send_get("PASV")?;
+        let (ip, port) = parse227(&resp)?;
+        let host = if self.settings.trust_pasv_address {
+            IpAddr::V4(ip)
+        } else {
+            peer.ip()
+        };
+        Ok(SocketAddr::new(host, port))
+    }
+
+    fn data_source(&self) -> Result<Option<SocketAddr>> {
+        if self.settings.source.is_none() {
+            return Ok(None);
+        }
+        // Bind the data connection to the control connection's local address.
+        Ok(Some(SocketAddr::new(self.local()?.ip(), 0)))
+    }
+
+    /// Sends TYPE only when it changes.
+    pub(crate) fn set_type(&mut self, t: char) -> Result<()> {
+        if self.current_type == Some(t) {
+            return Ok(());
+        }
+        self.send_void(&format!("TYPE {t}"))?;
+        self.current_type = Some(t);
+        Ok(())
+    }
+
+    /// Completes a transfer whose data went through: orderly close, then the
+    /// final reply, which must be 2xx.
+    fn complete(&mut self, conn: DataConn) -> Result<Reply> {
+        if let Err(e) = conn.finish() {
+            return self.fail(None, e);
+        }
+        self.voidresp()
+    }
+
+    /// Ends a transfer stopped on our side: the data connection is reset,
+    /// the final reply read whatever it says, and `why` returned.
+    fn stop(&mut self, conn: DataConn, why: Error) -> Error {
+        conn.abandon();
+        if self.control.is_some() {
+            let _ = self.getresp();
+        }
+        why
+    }
+
+    /// Ends a transfer whose data connection failed: the server's final
+    /// reply, when it is an error, explains best (a 426 gives `Temp`);
+    /// otherwise the data connection's error is returned.
+    fn fail<T>(&mut self, conn: Option<DataConn>, err: Error) -> Result<T> {
+        if let Some(c) = conn {
+            c.abandon();
+        }
+        if self.control.is_none() {
+            return Err(err);
+        }
+        match self.getresp() {
+            Err(reply_err @ (Error::Temp(_) | Error::Perm(_))) => Err(reply_err),
+            _ => Err(err),
+        }
+    }
+
+    /// ftplib's `retrbinary`: TYPE I, then each block of the data to `on_data`.
+    pub fn retrbinary(
+        &mut self,
+        cmd: &str,
+        blocksize: usize,
+        rest: Option<u64>,
+        mut on_data: impl FnMut(&[u8]) -> Result<()>,
+    ) -> Result<Reply> {
+        self.begin()?;
+        self.set_type('I')?;
+        let (mut conn, announced) = self.ntransfercmd(cmd, rest)?;
+        let mut buf = block_buffer(blocksize);
+        let mut total: u64 = 0;
+        loop {
+            match conn.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    total += n as u64;
+                    if let Err(e) = on_data(&buf[..n]) {
+                        return Err(self.stop(conn, e));
+                    }
+                }
+                Err(e) => return self.fail(Some(conn), e),
+            }
+        }
+        let reply = self.complete(conn)?;
+        match announced {
+            Some(size) if rest.is_none() && total < size => Err(Error::Proto(format!(
+                "the server announced {size} bytes but the data connection ended after {total}"
+            ))),
+            _ => Ok(reply),
+        }
+    }
+
+    /// ftplib's `retrlines`: TYPE A, then each line (CR, LF or CRLF removed)
+    /// to `on_line`: raw bytes in UTF-8 sessions, transcoded to UTF-8 in
+    /// latin-1 sessions. A line longer than 8192 bytes is a protocol error.
+    pub fn retrlines(
+        &mut self,
+        cmd: &str,
+        mut on_line: impl FnMut(&[u8]) -> Result<()>,
+    ) -> Result<Reply> {
+        self.begin()?;
+        self.set_type('A')?;
+        let (conn, _) = self.ntransfercmd(cmd, None)?;
+        let encoding = self.settings.encoding;
+        let mut reader = LineReader::with_capacity(64 * 1024, conn);
+        let mut line = Vec::with_capacity(256);
+        loop {
+            match reader.read_line(MAX_LINE, &mut line) {
+                Ok(None) => break,
+                Ok(Some(_)) => {
+                    let text = encoding.to_caller(&line);
+                    self.debug.emit(3, || {
+                        format!("*retr* {}", quote(&String::from_utf8_lossy(&text)))
+                    });
+                    if let Err(e) = on_line(&text) {
+                        return Err(self.stop(reader.into_inner(), e));
+                    }
+                }
+                Err(LineError::TooLong) => {
+                    let e = Error::Proto(format!("got more than {MAX_LINE} bytes in one line"));
+                    return Err(self.stop(reader.into_inner(), e));
+                }
+                Err(LineError::Io(e)) => {
+                    let e = Error::from_io("reading the data connection", e);
+                    return self.fail(Some(reader.into_inner()), e);
+                }
+            }
+        }
+        self.complete(reader.into_inner())
+    }
+
+    /// ftplib's `storbinary`: TYPE I, then blocks from `read` (which returns
+    /// the number of bytes it put in the buffer, 0 at the end) until it
+    /// returns 0; `on_sent` sees each block after it is sent.
+    pub fn storbinary(
+        &mut self,
+        cmd: &str,
+        blocksize: usize,
+        rest: Option<u64>,
+        mut read: impl FnMut(&mut [u8]) -> Result<usize>,
+        mut on_sent: impl FnMut(&[u8]) -> Result<()>,
+    ) -> Result<Reply> {
+        self.begin()?;
+        self.set_type('I')?;
+        let mut conn = self.transfercmd(cmd, rest)?;
+        let mut buf = block_buffer(blocksize);
+        loop {
+            let n = match read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n.min(buf.len()),
+                Err(e) => return Err(self.stop(conn, e)),
+            };
+            if let Err(e) = conn.write_all(&buf[..n]) {
+                return self.fail(Some(conn), e);
+            }
+            if let Err(e) = on_sent(&buf[..n]) {
+                return Err(self.stop(conn, e));
+            }
+        }
+        self.complete(conn)
+    }
+
+    /// ftplib's `storlines`: TYPE A, then the lines of what `read` produces,
+    /// each sent with CRLF (a line not ending in CRLF loses one final CR or
+    /// LF and gets CRLF). `on_sent` sees each line as sent. A line longer
+    /// than 8192 bytes is a protocol error.
+    pub fn storlines(
+        &mut self,
+        cmd: &str,
+        mut read: impl FnMut(&mut [u8]) -> Result<usize>,
+        mut on_sent: impl FnMut(&[u8]) -> Result<()>,
+    ) -> Result<Reply> {
+        self.begin()?;
+        self.set_type('A')?;
+        let mut conn = self.transfercmd(cmd, None)?;
+        let mut pending: Vec<u8> = Vec::new();
+        let mut out: Vec<u8> = Vec::with_capacity(64 * 1024);
+        let mut chunk = vec![0u8; DEFAULT_BLOCKSIZE];
+        let mut at_end = false;
+        while !at_end {
+            match read(&mut chunk) {
+                Ok(0) => at_end = true,
+                Ok(n) => pending.extend_from_slice(&chunk[..n.min(chunk.len())]),
+                Err(e) => return Err(self.stop(conn, e)),
+            }
+            let mut start = 0;
+            loop {
+                let line_end = match pending[start..].iter().position(|&b| b == b'\n') {
+                    Some(i) => start + i + 1,
+                    None if at_end && start < pending.len() => pending.len(),
+                    None => break,
+                };
+                let line = &pending[start..line_end];
+                if line.len() > MAX_LINE + 2 || (line.len() > MAX_LINE && !line.ends_with(b"\n")) {
+                    let e = Error::Proto(format!("got more than {MAX_LINE} bytes in one line"));
+                    return Err(self.stop(conn, e));
+                }
+                let first = out.len();
+                push_crlf_line(&mut out, line);
+                if let Err(e) = on_sent(&out[first..]) {
+                    return Err(self.stop(conn, e));
+                }
+                start = line_end;
+            }
+            pending.drain(..start);
+            if pending.len() > MAX_LINE {
+                let e = Error::Proto(format!("got more than {MAX_LINE} bytes in one line"));
+                return Err(self.stop(conn, e));
+            }
+            if out.len() >= 48 * 1024 || at_end {
+                if let Err(e) = conn.write_all(&out) {
+                    return self.fail(Some(conn), e);
+                }
+                out.clear();
+            }
+        }
+        self.complete(conn)
+    }
+}
+
+/// Appends `line` with ftplib's storlines rule: CRLF kept; otherwise one
+/// final CR or LF removed and CRLF appended.
+fn push_crlf_line(out: &mut Vec<u8>, line: &[u8]) {
+    if line.ends_with(b"\r\n") {
+        out.extend_from_slice(line);
+        return;
+    }
+    let body = match line.last() {
+        Some(b'\r') | Some(b'\n') => &line[..line.len() - 1],
+        _ => line,
+    };
+    out.extend_from_slice(body);
+    out.extend_from_slice(b"\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_crlf_line;
+
+    #[test]
+    fn storlines_conversion() {
+        for (input, want) in [
+            (&b"x\n"[..], &b"x\r\n"[..]),
+            (b"x", b"x\r\n"),
+            (b"x\r", b"x\r\n"),
+            (b"x\r\n", b"x\r\n"),
+            (b"a\rb\n", b"a\rb\r\n"),
+            (b"\n", b"\r\n"),
+        ] {
+            let mut out = Vec::new();
+            push_crlf_line(&mut out, input);
+            assert_eq!(out, want, "{input:?}");
+        }
+    }
+}
