@@ -227,7 +227,7 @@ enum ftp_result ftp_size(struct ftp_session *s, const char *filename, int64_t *s
 
 // The name of a result, e.g. `"FTP_ERROR_PERM"`, in static storage.
 // A value outside the enum gives `"FTP_UNKNOWN_RESULT"`.
-const char *ftp_result_name(enum ftp_result r);
+const char *ftp_result_name(ftp_result r);
 
 // The library version, e.g. `"0.1.0"`, in static storage.
 const char *ftp_version(void);

@@ -59,13 +59,15 @@ impl From<&Error> for ftp_result {
     }
 }
 
+/// An `ftp_result` as it arrives from C: any `int`, since C lets callers
+/// pass values outside the enum. Declared as `ftp_result` in ftp.h.
+pub type ftp_result_in = std::ffi::c_int;
+
 /// The name of a result, e.g. `"FTP_ERROR_PERM"`, in static storage.
 /// A value outside the enum gives `"FTP_UNKNOWN_RESULT"`.
 #[no_mangle]
-pub extern "C" fn ftp_result_name(r: ftp_result) -> *const c_char {
-    // Read the raw integer so that an out-of-range value from C is harmless.
-    let raw: i32 = unsafe { *(&r as *const ftp_result as *const i32) };
-    let name: &'static std::ffi::CStr = match raw {
+pub extern "C" fn ftp_result_name(r: ftp_result_in) -> *const c_char {
+    let name: &'static std::ffi::CStr = match r {
         0 => c"FTP_OK",
         1 => c"FTP_ERROR_REPLY",
         2 => c"FTP_ERROR_TEMP",

@@ -150,10 +150,18 @@ impl Session {
         self.voidresp()
     }
 
-    /// Ends a transfer stopped on our side: the data connection is reset,
-    /// the final reply read whatever it says, and `why` returned.
-    fn stop(&mut self, conn: DataConn, why: Error) -> Error {
-        conn.abandon();
+    /// Ends a transfer stopped on our side, then reads the final reply
+    /// whatever it says and returns `why`. A download is reset (the server
+    /// stops sending and answers 426, or 226 if it had finished). An upload
+    /// is closed in order, because some servers (pyftpdlib) send no final
+    /// reply at all for a reset upload and the session would fall out of
+    /// step; the server keeps what it received, which may be partial.
+    fn stop(&mut self, conn: DataConn, why: Error, upload: bool) -> Error {
+        if upload {
+            let _ = conn.finish();
+        } else {
+            conn.abandon();
+        }
         if self.control.is_some() {
             let _ = self.getresp();
         }
@@ -195,7 +203,7 @@ impl Session {
                 Ok(n) => {
                     total += n as u64;
                     if let Err(e) = on_data(&buf[..n]) {
-                        return Err(self.stop(conn, e));
+                        return Err(self.stop(conn, e, false));
                     }
                 }
                 Err(e) => return self.fail(Some(conn), e),
@@ -233,12 +241,12 @@ impl Session {
                         format!("*retr* {}", quote(&String::from_utf8_lossy(&text)))
                     });
                     if let Err(e) = on_line(&text) {
-                        return Err(self.stop(reader.into_inner(), e));
+                        return Err(self.stop(reader.into_inner(), e, false));
                     }
                 }
                 Err(LineError::TooLong) => {
                     let e = Error::Proto(format!("got more than {MAX_LINE} bytes in one line"));
-                    return Err(self.stop(reader.into_inner(), e));
+                    return Err(self.stop(reader.into_inner(), e, false));
                 }
                 Err(LineError::Io(e)) => {
                     let e = Error::from_io("reading the data connection", e);
@@ -268,13 +276,13 @@ impl Session {
             let n = match read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => n.min(buf.len()),
-                Err(e) => return Err(self.stop(conn, e)),
+                Err(e) => return Err(self.stop(conn, e, true)),
             };
             if let Err(e) = conn.write_all(&buf[..n]) {
                 return self.fail(Some(conn), e);
             }
             if let Err(e) = on_sent(&buf[..n]) {
-                return Err(self.stop(conn, e));
+                return Err(self.stop(conn, e, true));
             }
         }
         self.complete(conn)
@@ -301,7 +309,7 @@ impl Session {
             match read(&mut chunk) {
                 Ok(0) => at_end = true,
                 Ok(n) => pending.extend_from_slice(&chunk[..n.min(chunk.len())]),
-                Err(e) => return Err(self.stop(conn, e)),
+                Err(e) => return Err(self.stop(conn, e, true)),
             }
             let mut start = 0;
             loop {
@@ -313,19 +321,19 @@ impl Session {
                 let line = &pending[start..line_end];
                 if line.len() > MAX_LINE + 2 || (line.len() > MAX_LINE && !line.ends_with(b"\n")) {
                     let e = Error::Proto(format!("got more than {MAX_LINE} bytes in one line"));
-                    return Err(self.stop(conn, e));
+                    return Err(self.stop(conn, e, true));
                 }
                 let first = out.len();
                 push_crlf_line(&mut out, line);
                 if let Err(e) = on_sent(&out[first..]) {
-                    return Err(self.stop(conn, e));
+                    return Err(self.stop(conn, e, true));
                 }
                 start = line_end;
             }
             pending.drain(..start);
             if pending.len() > MAX_LINE {
                 let e = Error::Proto(format!("got more than {MAX_LINE} bytes in one line"));
-                return Err(self.stop(conn, e));
+                return Err(self.stop(conn, e, true));
             }
             if out.len() >= 48 * 1024 || at_end {
                 if let Err(e) = conn.write_all(&out) {

@@ -1,1 +1,178 @@
-//! placeholder
+//! A scripted FTP server for tests: each test writes the server's side of
+//! the conversation as plain Rust code (a closure run on its own thread),
+//! so it can send what real servers never send: bad or huge replies,
+//! replies split byte by byte, drops, stalls, spoofed PASV addresses.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// The server side of one control connection.
+pub struct Conn {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+    data_listener: Option<TcpListener>,
+    /// Every command line received, in order.
+    pub received: Vec<String>,
+}
+
+impl Conn {
+    /// Sends `text` followed by CRLF.
+    pub fn reply(&mut self, text: &str) {
+        self.send_raw(format!("{text}\r\n").as_bytes());
+    }
+
+    /// Sends bytes exactly as given (errors ignored: the client may be gone).
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let _ = self.writer.write_all(bytes);
+        let _ = self.writer.flush();
+    }
+
+    /// Sends bytes one at a time with a pause between them.
+    pub fn send_trickle(&mut self, bytes: &[u8], pause: Duration) {
+        for b in bytes {
+            self.send_raw(&[*b]);
+            std::thread::sleep(pause);
+        }
+    }
+
+    /// Reads the next command line (without CRLF); `None` when the client closed.
+    pub fn read_cmd(&mut self) -> Option<String> {
+        let mut line = Vec::new();
+        match self.reader.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => {
+                while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                    line.pop();
+                }
+                let s = String::from_utf8_lossy(&line).into_owned();
+                self.received.push(s.clone());
+                Some(s)
+            }
+        }
+    }
+
+    /// Reads the next command and panics unless it starts with `prefix`.
+    pub fn expect(&mut self, prefix: &str) -> String {
+        match self.read_cmd() {
+            Some(c) if c.starts_with(prefix) => c,
+            other => panic!("scripted server expected {prefix:?}, got {other:?}"),
+        }
+    }
+
+    /// Reads a command starting with `prefix` and answers `reply`.
+    pub fn exchange(&mut self, prefix: &str, reply: &str) -> String {
+        let c = self.expect(prefix);
+        self.reply(reply);
+        c
+    }
+
+    /// The usual opening: welcome, USER/PASS accepted.
+    pub fn greet_and_login(&mut self) {
+        self.reply("220 scripted server ready");
+        self.exchange("USER", "331 password please");
+        self.exchange("PASS", "230 logged in");
+    }
+
+    /// Opens a listener for a passive data connection and returns its port.
+    pub fn open_passive(&mut self) -> u16 {
+        let l = TcpListener::bind("127.0.0.1:0").expect("data listener");
+        let port = l.local_addr().unwrap().port();
+        self.data_listener = Some(l);
+        port
+    }
+
+    /// Answers an expected EPSV with a fresh passive port.
+    pub fn answer_epsv(&mut self) {
+        self.expect("EPSV");
+        let port = self.open_passive();
+        self.reply(&format!("229 Entering Extended Passive Mode (|||{port}|)"));
+    }
+
+    /// Accepts the client's passive data connection.
+    pub fn accept_data(&mut self) -> TcpStream {
+        let l = self.data_listener.take().expect("no passive listener open");
+        let (s, _) = l.accept().expect("accepting data connection");
+        s
+    }
+
+    /// Reads a data connection to its end.
+    pub fn read_all(mut data: TcpStream) -> Vec<u8> {
+        let mut v = Vec::new();
+        data.read_to_end(&mut v).expect("reading data");
+        v
+    }
+
+    /// Closes the control connection.
+    pub fn close(self) -> Vec<String> {
+        let _ = self.writer.shutdown(Shutdown::Both);
+        self.received
+    }
+
+    /// Reads commands until the client closes, answering each with `reply`.
+    pub fn drain(&mut self, reply: &str) {
+        while self.read_cmd().is_some() {
+            self.reply(reply);
+        }
+    }
+}
+
+/// A running scripted server (one control connection).
+pub struct ScriptedServer {
+    addr: SocketAddr,
+    thread: Option<JoinHandle<Vec<String>>>,
+}
+
+impl ScriptedServer {
+    /// Listens on a free loopback port and runs `script` on the first
+    /// connection. The script returns the commands it saw (usually via
+    /// [`Conn::close`] or `conn.received`).
+    pub fn start(script: impl FnOnce(&mut Conn) + Send + 'static) -> ScriptedServer {
+        Self::start_on("127.0.0.1:0", script)
+    }
+
+    /// Like [`ScriptedServer::start`] on a given address (e.g. `[::1]:0`).
+    pub fn start_on(bind: &str, script: impl FnOnce(&mut Conn) + Send + 'static) -> ScriptedServer {
+        let listener = TcpListener::bind(bind).expect("binding scripted server");
+        let addr = listener.local_addr().unwrap();
+        let thread = std::thread::spawn(move || {
+            let (sock, _) = listener.accept().expect("accepting control connection");
+            // Like vsftpd and pyftpdlib: urgent data (ABOR) stays in the stream.
+            socket2::SockRef::from(&sock)
+                .set_out_of_band_inline(true)
+                .expect("SO_OOBINLINE");
+            let mut conn = Conn {
+                reader: BufReader::new(sock.try_clone().unwrap()),
+                writer: sock,
+                data_listener: None,
+                received: Vec::new(),
+            };
+            script(&mut conn);
+            conn.received.clone()
+        });
+        ScriptedServer {
+            addr,
+            thread: Some(thread),
+        }
+    }
+
+    /// The address to connect to.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The port to connect to.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Waits for the script to end and returns the commands it received;
+    /// panics (failing the test) if the script panicked.
+    pub fn finish(mut self) -> Vec<String> {
+        match self.thread.take().unwrap().join() {
+            Ok(v) => v,
+            Err(p) => std::panic::resume_unwind(p),
+        }
+    }
+}
