@@ -1,0 +1,800 @@
+#!/usr/bin/env python3
+"""Start real FTP servers on free loopback ports for the libftp tests.
+
+Usage:
+  python3 tests/servers/ftpservers.py --env-file PATH [--workdir DIR]
+                                      [--only NAME[,NAME...]] [--keep]
+                                      [--log-protocol]
+
+Servers (all by default; --only picks some):
+  vsftpd   Debian /usr/sbin/vsftpd on 127.0.0.1, anonymous only.  The anon
+           root (FTP_TEST_VSFTPD_ROOT) is owned by root, mode 0755 and holds
+           only `pub/`, owned by the `ftp` user, mode 0777, where anonymous
+           may upload (STOR/APPE/STOU), MKD, RMD, RNFR/RNTO and DELE.
+           Passive and active (PORT/EPRT) data connections both work.
+  vsftpd6  the same, listening on ::1 only (EPSV/EPRT), own root.
+  pyftpd   pyftpdlib on 127.0.0.1: user `tester` / `secret` with full
+           permissions on FTP_TEST_PYFTPD_ROOT, anonymous read-only on the
+           same directory.  Supports MLSD/MLST, UTF-8 names.
+  pyftpds  pyftpdlib with explicit FTPS (AUTH TLS) on 127.0.0.1, same user
+           and fixtures, certificate for "localhost"/127.0.0.1/::1 issued by
+           a throw-away CA (FTP_TEST_PYFTPDS_CAFILE).  TLS optional on both
+           connections.
+
+Fixtures (in vsftpd's pub/ and at the top of each pyftpdlib root):
+  hello.txt          "hello world\\n" (12 bytes)
+  empty.bin          0 bytes
+  big.bin            5 MiB (5242880 bytes) of deterministic pseudo-random
+                     data: sha256(b"libftp-test-%d" % i) for i = 0, 1, ...
+  lines.txt          LF-terminated lines, one of them empty (see LINES_TXT)
+  subdir/nested.txt  "nested file\\n"
+pyftpdlib roots also hold `café.txt` ("café\\n", UTF-8) and `a b;c.txt`.
+
+When every server answers with a 220 greeting, the env file is written
+(atomically) as shell-sourceable KEY=VALUE lines (see ENV KEYS below) and a
+line "READY" is printed on stdout.  The launcher then stays in the
+foreground until SIGTERM/SIGINT/SIGHUP, stops exactly the server processes
+it started (each runs in its own process group, which is signalled),
+removes the env file and its temporary directories (unless --keep) and
+exits 0.  If a server cannot be started, or dies later, it says which one,
+shows the end of its log, cleans up and exits non-zero.
+
+ENV KEYS
+  FTP_TEST_VSFTPD_HOST=127.0.0.1  FTP_TEST_VSFTPD_PORT  FTP_TEST_VSFTPD_ROOT
+  FTP_TEST_VSFTPD6_HOST=::1       FTP_TEST_VSFTPD6_PORT FTP_TEST_VSFTPD6_ROOT
+  FTP_TEST_PYFTPD_HOST=127.0.0.1  FTP_TEST_PYFTPD_PORT  FTP_TEST_PYFTPD_ROOT
+  FTP_TEST_PYFTPD_USER=tester     FTP_TEST_PYFTPD_PASS=secret
+  FTP_TEST_PYFTPDS_HOST=127.0.0.1 FTP_TEST_PYFTPDS_PORT FTP_TEST_PYFTPDS_ROOT
+  FTP_TEST_PYFTPDS_USER=tester    FTP_TEST_PYFTPDS_PASS=secret
+  FTP_TEST_PYFTPDS_CAFILE (PEM CA certificate to trust)
+  FTP_TEST_SERVERS_WORKDIR (temporary directory holding roots, configs, logs)
+Only the keys of the servers started are written.
+"""
+
+import argparse
+import datetime
+import hashlib
+import os
+import pwd
+import random
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VSFTPD = "/usr/sbin/vsftpd"
+ALL_SERVERS = ("vsftpd", "vsftpd6", "pyftpd", "pyftpds")
+READY_TIMEOUT = 15.0
+PY_USER = "tester"
+PY_PASS = "secret"
+
+HELLO_TXT = b"hello world\n"
+LINES_TXT = (b"first line\n"
+             b"second line\n"
+             b"\n"
+             b"fourth line, after an empty one\n"
+             b"last line\n")
+NESTED_TXT = b"nested file\n"
+BIG_SIZE = 5 * 1024 * 1024
+
+
+class LauncherError(Exception):
+    pass
+
+
+class StopRequested(Exception):
+    pass
+
+
+def log(msg):
+    sys.stderr.write("ftpservers: %s\n" % msg)
+    sys.stderr.flush()
+
+
+# ---------------------------------------------------------------- fixtures
+
+def big_bytes():
+    out = bytearray()
+    i = 0
+    while len(out) < BIG_SIZE:
+        out += hashlib.sha256(b"libftp-test-%d" % i).digest()
+        i += 1
+    return bytes(out[:BIG_SIZE])
+
+
+def write_file(path, data, owner=None, mode=0o644):
+    with open(path, "wb") as f:
+        f.write(data)
+    os.chmod(path, mode)
+    if owner is not None:
+        os.chown(path, *owner)
+
+
+def make_fixtures(dirpath, big, owner=None, extra_names=False):
+    """Create the fixture files in dirpath (owned by owner=(uid, gid))."""
+    write_file(os.path.join(dirpath, "hello.txt"), HELLO_TXT, owner)
+    write_file(os.path.join(dirpath, "empty.bin"), b"", owner)
+    write_file(os.path.join(dirpath, "big.bin"), big, owner)
+    write_file(os.path.join(dirpath, "lines.txt"), LINES_TXT, owner)
+    sub = os.path.join(dirpath, "subdir")
+    os.mkdir(sub)
+    os.chmod(sub, 0o755)
+    if owner is not None:
+        os.chown(sub, *owner)
+    write_file(os.path.join(sub, "nested.txt"), NESTED_TXT, owner)
+    if extra_names:
+        write_file(os.path.join(dirpath, "café.txt"), "café\n".encode(), owner)
+        write_file(os.path.join(dirpath, "a b;c.txt"), b"a b;c\n", owner)
+
+
+# ------------------------------------------------------------------ ports
+
+def _bindable(family, host, port):
+    s = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        s.bind((host, port))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def free_port(family, host):
+    s = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+    finally:
+        s.close()
+
+
+def free_range(family, host, count=100, taken=()):
+    """A run of `count` consecutive bindable ports (for PASV)."""
+    rng = random.Random()
+    for _ in range(200):
+        base = rng.randrange(30000, 60000 - count)
+        ports = range(base, base + count)
+        if any(p in taken for p in ports):
+            continue
+        if all(_bindable(family, host, p) for p in ports):
+            return base, base + count - 1
+    raise LauncherError("could not find %d free consecutive ports on %s"
+                        % (count, host))
+
+
+# ------------------------------------------------------------ processes
+
+def _child_setup():
+    # Own process group (so we can signal the server and its children
+    # without touching anything else) and die with the launcher even if it
+    # is SIGKILLed.
+    os.setsid()
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except Exception:
+        pass
+
+
+def wait_greeting(family, host, port, proc, timeout, name, logpath):
+    """Wait until (host, port) sends a 220 reply; fail if proc exits."""
+    deadline = time.monotonic() + timeout
+    last_err = None
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise ServerDied(name, proc.returncode, logpath)
+        try:
+            s = socket.socket(family, socket.SOCK_STREAM)
+            s.settimeout(3)
+            s.connect((host, port))
+            f = s.makefile("rb")
+            try:
+                while True:
+                    line = f.readline(8192)
+                    if not line:
+                        raise OSError("connection closed before greeting")
+                    if line[:3].isdigit() and line[3:4] == b" ":
+                        break
+                if not line.startswith(b"220 "):
+                    raise OSError("unexpected greeting %r" % line)
+                try:
+                    s.sendall(b"QUIT\r\n")
+                    f.readline(8192)
+                except OSError:
+                    pass
+                # The 220 could come from someone else's server that won
+                # the race for this port: make sure the listening socket
+                # is really ours.
+                if not listens_on(proc.pid, family, port):
+                    if proc.poll() is not None:
+                        raise ServerDied(name, proc.returncode, logpath)
+                    raise OSError("port %d answers but is not held by "
+                                  "pid %d" % (port, proc.pid))
+                return line.decode("latin-1").strip()
+            finally:
+                f.close()
+                s.close()
+        except OSError as e:
+            last_err = e
+            time.sleep(0.1)
+    raise LauncherError(
+        "%s did not answer with a 220 greeting on %s port %d within %.0f s "
+        "(last error: %s)%s" % (name, host, port, timeout, last_err,
+                                log_tail(logpath)))
+
+
+def listens_on(pid, family, port):
+    """Whether process pid holds a listening TCP socket on port."""
+    table = "/proc/net/tcp6" if family == socket.AF_INET6 else "/proc/net/tcp"
+    inodes = set()
+    try:
+        with open(table) as f:
+            next(f)
+            for line in f:
+                parts = line.split()
+                local, state, inode = parts[1], parts[3], parts[9]
+                if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
+                    inodes.add("socket:[%s]" % inode)
+    except OSError:
+        return True  # no /proc: cannot check, trust the greeting
+    try:
+        fds = os.listdir("/proc/%d/fd" % pid)
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            if os.readlink("/proc/%d/fd/%s" % (pid, fd)) in inodes:
+                return True
+        except OSError:
+            pass
+    return False
+
+
+class ServerDied(LauncherError):
+    def __init__(self, name, rc, logpath):
+        self.logtext = read_log(logpath)
+        LauncherError.__init__(
+            self, "%s exited with status %s during start-up%s"
+            % (name, rc, log_tail(logpath)))
+
+
+def read_log(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def log_tail(path, lines=15):
+    text = read_log(path)
+    tail = text.strip().splitlines()[-lines:]
+    msg = "\n  log (removed on exit unless --keep): %s" % path
+    if tail:
+        msg += "\n  | " + "\n  | ".join(tail)
+    else:
+        msg += " (empty)"
+    return msg
+
+
+STARTED = []  # Server objects with a live process, in start order
+
+
+def _proc_stat(pid):
+    """(ppid, starttime) of pid from /proc, or None if it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    fields = data[data.rindex(b")") + 2:].split()
+    if fields[0] == b"Z":
+        return None  # zombie: already dead
+    return int(fields[1]), int(fields[19])
+
+
+def descendants(pid):
+    """[(pid, starttime)] of all live descendants of pid."""
+    children = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        st = _proc_stat(int(name))
+        if st:
+            children.setdefault(st[0], []).append((int(name), st[1]))
+    out, todo = [], [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c[0])
+    return out
+
+
+def signal_if_same(proc, sig):
+    """Send sig to proc=(pid, starttime) if that very process still lives.
+    Returns whether it was alive."""
+    pid, start = proc
+    st = _proc_stat(pid)
+    if st is None or st[1] != start:
+        return False
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+class Server:
+    """One started server process."""
+
+    def __init__(self, name, family, host, root, logpath):
+        self.name = name
+        self.family = family
+        self.host = host
+        self.root = root
+        self.logpath = logpath
+        self.port = None
+        self.proc = None
+        self.greeting = None
+        self.env = {}
+
+    def spawn(self, argv, stdin_to_log=False):
+        self.logf = open(self.logpath, "ab")
+        # vsftpd reports start-up failures ("500 OOPS: ...") on fd 0 (the
+        # control connection in inetd mode), hence stdin_to_log.
+        self.proc = subprocess.Popen(
+            argv, stdin=self.logf if stdin_to_log else subprocess.DEVNULL,
+            stdout=self.logf,
+            stderr=subprocess.STDOUT, preexec_fn=_child_setup,
+            close_fds=True)
+        STARTED.append(self)
+
+    def stop(self, timeout=5.0):
+        """Stop the server and every process it forked (vsftpd runs each
+        session in processes of their own session/group, so the process
+        group alone is not enough: the descendants are collected from
+        /proc while the server is SIGSTOPped and cannot fork)."""
+        p = self.proc
+        if p is None:
+            return
+        t0 = time.monotonic()
+        pid = p.pid  # setsid() made the server a group leader: pgid == pid
+        desc = []
+        if p.poll() is None:
+            try:
+                os.kill(pid, signal.SIGSTOP)
+                desc = descendants(pid)
+            except ProcessLookupError:
+                pass
+        for sig in (signal.SIGTERM, signal.SIGCONT):
+            try:
+                os.killpg(pid, sig)
+            except ProcessLookupError:
+                pass
+        for d in desc:
+            signal_if_same(d, signal.SIGTERM)
+            signal_if_same(d, signal.SIGCONT)
+        try:
+            p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            p.wait()
+        deadline = time.monotonic() + timeout
+        while desc and time.monotonic() < deadline:
+            desc = [d for d in desc if signal_if_same(d, 0)]
+            if desc:
+                time.sleep(0.05)
+        for d in desc:
+            signal_if_same(d, signal.SIGKILL)
+        # anything else left in the group
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        log("stopped %s (pid %d) in %.1f s" % (self.name, pid,
+                                                time.monotonic() - t0))
+        self.proc = None
+        self.logf.close()
+        if self in STARTED:
+            STARTED.remove(self)
+
+
+# ---------------------------------------------------------------- vsftpd
+
+VSFTPD_CONF = """\
+# generated by tests/servers/ftpservers.py
+background=NO
+{listen}
+listen_port={port}
+run_as_launching_user=NO
+anonymous_enable=YES
+local_enable=NO
+guest_enable=NO
+no_anon_password=YES
+ftp_username=ftp
+anon_root={root}
+write_enable=YES
+anon_upload_enable=YES
+anon_mkdir_write_enable=YES
+anon_other_write_enable=YES
+anon_world_readable_only=NO
+anon_umask=022
+chown_uploads=NO
+dirlist_enable=YES
+download_enable=YES
+dirmessage_enable=NO
+pasv_enable=YES
+pasv_min_port={pasv_min}
+pasv_max_port={pasv_max}
+pasv_promiscuous=NO
+port_enable=YES
+port_promiscuous=NO
+async_abor_enable=NO
+connect_from_port_20=NO
+seccomp_sandbox=NO
+isolate=NO
+isolate_network=NO
+tcp_wrappers=NO
+userlist_enable=NO
+secure_chroot_dir={empty}
+nopriv_user=nobody
+ssl_enable=NO
+use_localtime=YES
+hide_ids=NO
+max_clients=0
+max_per_ip=0
+idle_session_timeout=300
+data_connection_timeout=120
+syslog_enable=NO
+xferlog_enable={xferlog}
+xferlog_std_format=NO
+log_ftp_protocol={xferlog}
+dual_log_enable=NO
+vsftpd_log_file={logfile}
+xferlog_file={logfile}
+"""
+
+
+def start_vsftpd(name, workdir, big, ipv6, log_protocol, taken_ports):
+    if not os.path.exists(VSFTPD):
+        raise LauncherError("%s: %s not found (apt-get install vsftpd)"
+                            % (name, VSFTPD))
+    if os.geteuid() != 0:
+        raise LauncherError("%s: vsftpd must be started as root (it "
+                            "chroots anonymous sessions)" % name)
+    try:
+        ftp = pwd.getpwnam("ftp")
+    except KeyError:
+        raise LauncherError("%s: no `ftp` user on this system (the vsftpd "
+                            "package normally creates it)" % name)
+    owner = (ftp.pw_uid, ftp.pw_gid)
+
+    base = os.path.join(workdir, name)
+    os.mkdir(base)
+    os.chmod(base, 0o755)
+    root = os.path.join(base, "root")
+    os.mkdir(root)
+    os.chmod(root, 0o755)          # root-owned, not writable: vsftpd insists
+    pub = os.path.join(root, "pub")
+    os.mkdir(pub)
+    os.chown(pub, *owner)
+    os.chmod(pub, 0o777)
+    make_fixtures(pub, big, owner)
+    empty = os.path.join(base, "empty")
+    os.mkdir(empty)
+    os.chmod(empty, 0o555)
+    logpath = os.path.join(base, "vsftpd.log")
+    conf = os.path.join(base, "vsftpd.conf")
+
+    if ipv6:
+        family, host = socket.AF_INET6, "::1"
+        listen = "listen=NO\nlisten_ipv6=YES\nlisten_address6=::1"
+    else:
+        family, host = socket.AF_INET, "127.0.0.1"
+        listen = "listen=YES\nlisten_ipv6=NO\nlisten_address=127.0.0.1"
+
+    srv = Server(name, family, host, root, logpath)
+    last = None
+    for attempt in range(5):
+        port = free_port(family, host)
+        pmin, pmax = free_range(family, host, taken=taken_ports | {port})
+        with open(conf, "w") as f:
+            f.write(VSFTPD_CONF.format(
+                listen=listen, port=port, root=root, pasv_min=pmin,
+                pasv_max=pmax, empty=empty,
+                xferlog="YES" if log_protocol else "NO",
+                logfile=os.path.join(base, "protocol.log")))
+        os.chmod(conf, 0o600)
+        srv.spawn([VSFTPD, conf], stdin_to_log=True)
+        srv.port = port
+        try:
+            srv.greeting = wait_greeting(family, host, port, srv.proc,
+                                         READY_TIMEOUT, name, logpath)
+        except ServerDied as e:
+            srv.stop()
+            last = e
+            if "bind" in e.logtext.lower() or "in use" in e.logtext.lower():
+                log("%s: port collision, retrying" % name)
+                continue
+            raise
+        except LauncherError:
+            srv.stop()
+            raise
+        taken_ports |= {port} | set(range(pmin, pmax + 1))
+        key = "FTP_TEST_%s_" % name.upper()
+        srv.env = {key + "HOST": host, key + "PORT": str(port),
+                   key + "ROOT": root}
+        return srv
+    raise last
+
+
+# ------------------------------------------------------------- pyftpdlib
+
+def make_tls_files(base):
+    """A throw-away CA and a server certificate it signed."""
+    try:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    except ImportError as e:
+        raise LauncherError("pyftpds: python package `cryptography` is "
+                            "missing (%s): pip install pyopenssl" % e)
+    import ipaddress
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    start = now - datetime.timedelta(days=1)
+    end = now + datetime.timedelta(days=30)
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
+                                            "libftp test CA")])
+    ca = (x509.CertificateBuilder()
+          .subject_name(ca_name).issuer_name(ca_name)
+          .public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number())
+          .not_valid_before(start).not_valid_after(end)
+          .add_extension(x509.BasicConstraints(ca=True, path_length=0),
+                         critical=True)
+          .add_extension(x509.KeyUsage(
+              digital_signature=True, content_commitment=False,
+              key_encipherment=False, data_encipherment=False,
+              key_agreement=False, key_cert_sign=True, crl_sign=True,
+              encipher_only=False, decipher_only=False), critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(
+              ca_key.public_key()), critical=False)
+          .sign(ca_key, hashes.SHA256()))
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    cert = (x509.CertificateBuilder()
+            .subject_name(name).issuer_name(ca_name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(start).not_valid_after(end)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None),
+                           critical=True)
+            .add_extension(x509.KeyUsage(
+                digital_signature=True, content_commitment=False,
+                key_encipherment=True, data_encipherment=False,
+                key_agreement=False, key_cert_sign=False, crl_sign=False,
+                encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.SubjectAlternativeName([
+                x509.DNSName("localhost"),
+                x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                x509.IPAddress(ipaddress.ip_address("::1"))]),
+                critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+
+    pem = serialization.Encoding.PEM
+    cafile = os.path.join(base, "ca.pem")
+    certfile = os.path.join(base, "server-cert.pem")
+    keyfile = os.path.join(base, "server-key.pem")
+    with open(cafile, "wb") as f:
+        f.write(ca.public_bytes(pem))
+    with open(certfile, "wb") as f:
+        f.write(cert.public_bytes(pem) + ca.public_bytes(pem))
+    with open(keyfile, "wb") as f:
+        f.write(key.private_bytes(pem, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()))
+    os.chmod(keyfile, 0o600)
+    os.chmod(cafile, 0o644)
+    os.chmod(certfile, 0o644)
+    return cafile, certfile, keyfile
+
+
+def start_pyftpd(name, workdir, big, tls):
+    try:
+        import pyftpdlib  # noqa: F401
+        if tls:
+            import OpenSSL  # noqa: F401
+    except ImportError as e:
+        raise LauncherError("%s: python package missing (%s): "
+                            "pip install pyftpdlib pyopenssl" % (name, e))
+    base = os.path.join(workdir, name)
+    os.mkdir(base)
+    os.chmod(base, 0o755)
+    root = os.path.join(base, "root")
+    os.mkdir(root)
+    os.chmod(root, 0o755)
+    make_fixtures(root, big, extra_names=True)
+    logpath = os.path.join(base, "pyftpd.log")
+    family, host = socket.AF_INET, "127.0.0.1"
+    srv = Server(name, family, host, root, logpath)
+    tls_args = []
+    cafile = None
+    if tls:
+        cafile, certfile, keyfile = make_tls_files(base)
+        tls_args = ["--certfile", certfile, "--keyfile", keyfile]
+    last = None
+    for attempt in range(5):
+        port = free_port(family, host)
+        srv.spawn([sys.executable, os.path.join(HERE, "pyftpd_server.py"),
+                   "--host", host, "--port", str(port), "--root", root,
+                   "--user", PY_USER, "--password", PY_PASS,
+                   "--anonymous"] + tls_args)
+        srv.port = port
+        try:
+            srv.greeting = wait_greeting(family, host, port, srv.proc,
+                                         READY_TIMEOUT, name, logpath)
+        except ServerDied as e:
+            srv.stop()
+            last = e
+            if "in use" in e.logtext.lower():
+                log("%s: port collision, retrying" % name)
+                continue
+            raise
+        except LauncherError:
+            srv.stop()
+            raise
+        key = "FTP_TEST_%s_" % name.upper()
+        srv.env = {key + "HOST": host, key + "PORT": str(port),
+                   key + "ROOT": root, key + "USER": PY_USER,
+                   key + "PASS": PY_PASS}
+        if cafile:
+            srv.env[key + "CAFILE"] = cafile
+        return srv
+    raise last
+
+
+# ------------------------------------------------------------------ main
+
+def write_env(path, env):
+    path = os.path.abspath(path)
+    d = os.path.dirname(path)
+    fd, tmp = tempfile.mkstemp(prefix=".ftpservers-env-", dir=d)
+    with os.fdopen(fd, "w") as f:
+        f.write("# written by tests/servers/ftpservers.py (pid %d)\n"
+                % os.getpid())
+        for k, v in env.items():
+            f.write("%s=%s\n" % (k, shlex.quote(v)))
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def parse_only(text):
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    for n in names:
+        if n not in ALL_SERVERS:
+            raise argparse.ArgumentTypeError(
+                "unknown server %r (choose from %s)"
+                % (n, ", ".join(ALL_SERVERS)))
+    return names
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description="Start FTP test servers on loopback.",
+        epilog="See the module docstring for the fixtures and env keys.")
+    ap.add_argument("--env-file", required=True,
+                    help="where to write KEY=VALUE lines once ready")
+    ap.add_argument("--workdir",
+                    help="directory in which the temporary directory is "
+                         "created (default: $TMPDIR or /tmp)")
+    ap.add_argument("--only", type=parse_only, default=list(ALL_SERVERS),
+                    help="comma-separated subset of: " + ", ".join(ALL_SERVERS))
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the temporary directory on exit")
+    ap.add_argument("--log-protocol", action="store_true",
+                    help="make vsftpd log every command/reply to "
+                         "<workdir>/<name>/protocol.log")
+    args = ap.parse_args()
+
+    def on_signal(signum, frame):
+        raise StopRequested(signum)
+
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+
+    env_path = os.path.abspath(args.env_file)
+    if not os.path.isdir(os.path.dirname(env_path)):
+        log("directory of --env-file does not exist: %s" % env_path)
+        return 2
+    try:
+        os.unlink(env_path)  # never leave a stale file looking ready
+    except FileNotFoundError:
+        pass
+
+    if args.workdir:
+        os.makedirs(args.workdir, exist_ok=True)
+    workdir = tempfile.mkdtemp(prefix="ftpservers-", dir=args.workdir)
+    os.chmod(workdir, 0o755)
+    servers = []
+    env_written = False
+    rc = 0
+    try:
+        big = big_bytes()
+        taken = set()
+        for name in args.only:
+            if name in ("vsftpd", "vsftpd6"):
+                srv = start_vsftpd(name, workdir, big, name == "vsftpd6",
+                                   args.log_protocol, taken)
+            else:
+                srv = start_pyftpd(name, workdir, big, name == "pyftpds")
+            servers.append(srv)
+            log("%s ready on %s port %d (pid %d): %s"
+                % (name, srv.host, srv.port, srv.proc.pid, srv.greeting))
+        env = {}
+        for srv in servers:
+            env.update(srv.env)
+        env["FTP_TEST_SERVERS_WORKDIR"] = workdir
+        write_env(env_path, env)
+        env_written = True
+        for k, v in env.items():
+            print("%s=%s" % (k, shlex.quote(v)))
+        print("READY", flush=True)
+        log("env file %s written; SIGTERM or Ctrl-C to stop" % env_path)
+        while True:
+            for srv in servers:
+                if srv.proc.poll() is not None:
+                    raise LauncherError(
+                        "%s (pid %d) exited unexpectedly with status %s%s"
+                        % (srv.name, srv.proc.pid, srv.proc.returncode,
+                           log_tail(srv.logpath)))
+            time.sleep(0.5)
+    except StopRequested as e:
+        log("signal %d received, stopping" % e.args[0])
+    except LauncherError as e:
+        log("ERROR: %s" % e)
+        rc = 1
+    except Exception as e:  # unexpected: still clean up
+        log("ERROR: %s: %s" % (type(e).__name__, e))
+        rc = 1
+    finally:
+        # Ignore further signals while cleaning up.
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_IGN)
+        for srv in reversed(list(STARTED)):
+            try:
+                srv.stop()
+            except Exception as e:
+                log("could not stop %s: %s" % (srv.name, e))
+        if env_written:
+            try:
+                os.unlink(env_path)
+            except OSError:
+                pass
+        if args.keep:
+            log("kept %s" % workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
