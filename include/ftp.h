@@ -25,6 +25,9 @@
 #include <stddef.h>
 #include <stdbool.h>
 
+// The default port of implicit FTPS.
+#define IMPLICIT_PORT 990
+
 // `rest < 0` means: send no REST.
 #define FTP_NO_REST -1
 
@@ -73,10 +76,24 @@ typedef enum ftp_result {
   FTP_ERROR_INTERNAL = 13,
 } ftp_result;
 
+// A TLS protocol version.
+typedef enum ftp_tls_version {
+  // TLS 1.2.
+  FTP_TLS_1_2 = 12,
+  // TLS 1.3.
+  FTP_TLS_1_3 = 13,
+} ftp_tls_version;
+
 // An FTP session (Python ftplib's `FTP` object). Create it with
 // `ftp_session_new`, release it with `ftp_session_free`. Use it from one
 // thread at a time; different sessions are independent.
 typedef struct ftp_session ftp_session;
+
+// TLS settings (what to trust, which versions). Made by
+// `ftp_tls_config_new`, released by `ftp_tls_config_free`. Once set up it
+// may be shared by many sessions on many threads: each session copies it
+// when it is created.
+typedef struct ftp_tls_config ftp_tls_config;
 
 // An open data connection. Read or write it, then `ftp_transfer_close` it
 // and read the final reply with `ftp_voidresp`. It does not depend on its
@@ -281,6 +298,68 @@ enum ftp_result ftp_set_debuglevel(struct ftp_session *s, int level);
 // of standard error; NULL `cb` restores standard error.
 enum ftp_result ftp_set_debug_callback(struct ftp_session *s, ftp_debug_cb cb, void *userdata);
 
+// A new TLS configuration: verify the server's certificate against the
+// system roots and check its host name, TLS 1.2 or later.
+struct ftp_tls_config *ftp_tls_config_new(void);
+
+// Releases a configuration (sessions made from it keep their copy).
+// `ftp_tls_config_free(NULL)` does nothing.
+void ftp_tls_config_free(struct ftp_tls_config *c);
+
+// Trusts the CA certificates of a PEM file, in addition to the system
+// roots. A missing file gives `FTP_ERROR_IO`.
+enum ftp_result ftp_tls_config_set_ca_file(struct ftp_tls_config *c, const char *pem_path);
+
+// Trusts the CA certificates of a hashed directory (see `openssl rehash`).
+enum ftp_result ftp_tls_config_set_ca_path(struct ftp_tls_config *c, const char *dir);
+
+// Whether the server's certificate chain is verified (default true).
+// False also turns off the host name check: only for tests.
+enum ftp_result ftp_tls_config_set_verify_peer(struct ftp_tls_config *c, bool verify);
+
+// Whether the certificate must match the host name given to
+// `ftp_connect` (default true).
+enum ftp_result ftp_tls_config_set_check_hostname(struct ftp_tls_config *c, bool check);
+
+// Presents a client certificate (PEM chain file) with its private key (PEM file).
+enum ftp_result ftp_tls_config_set_client_cert(struct ftp_tls_config *c,
+                                               const char *cert_pem,
+                                               const char *key_pem);
+
+// The lowest TLS version accepted (default `FTP_TLS_1_2`).
+enum ftp_result ftp_tls_config_set_min_version(struct ftp_tls_config *c, ftp_tls_version v);
+
+// The highest TLS version accepted (default: the highest available).
+enum ftp_result ftp_tls_config_set_max_version(struct ftp_tls_config *c, ftp_tls_version v);
+
+// Creates an FTPS session (ftplib's `FTP_TLS()`) with a copy of `config`;
+// NULL `config` means the defaults (verify against the system roots and
+// check the host name). Returns NULL only if memory runs out.
+struct ftp_session *ftp_session_new_tls(const struct ftp_tls_config *config);
+
+// Implicit FTPS: TLS from the first byte (`ftp_connect` port 0 then means
+// 990). Set before connecting; `FTP_ERROR_STATE` on a plain session.
+enum ftp_result ftp_set_implicit_tls(struct ftp_session *s, bool implicit);
+
+// AUTH TLS, then the TLS handshake on the control connection (SNI and
+// certificate checks use the host name given to `ftp_connect`).
+// `FTP_ERROR_STATE` on a plain session or when already secured. A refusal
+// fails; nothing ever falls back to clear text. `ftp_login` on a TLS
+// session calls this first when needed.
+enum ftp_result ftp_auth(struct ftp_session *s);
+
+// PBSZ 0 + PROT P: data connections are TLS from now on, each resuming
+// the control connection's TLS session (TLS 1.2 and 1.3) and closed with
+// close_notify.
+enum ftp_result ftp_prot_p(struct ftp_session *s);
+
+// PROT C: data connections are clear text from now on.
+enum ftp_result ftp_prot_c(struct ftp_session *s);
+
+// CCC: the control connection goes back to clear text (TLS shut down,
+// TCP kept). `FTP_ERROR_STATE` if it is not TLS.
+enum ftp_result ftp_ccc(struct ftp_session *s);
+
 // Opens a data connection for `cmd` (ftplib's `transfercmd`), after
 // `REST rest` when `rest >= 0`. No TYPE is sent: send it first with
 // `ftp_voidcmd(s, "TYPE I")` if needed. On success `*out` is the transfer;
@@ -347,9 +426,9 @@ enum ftp_result ftp_retrlines(struct ftp_session *s,
 // (e.g. "STOR name") after `REST rest` when `rest >= 0`; `read` is called
 // for up to `blocksize` bytes (0 = 8192, at most 1 MiB) until it returns
 // 0; `sent` (NULL ok) sees each block once sent. `read` returning < 0, or
-// `sent` non-zero, stops the upload: the data connection is reset (so the
-// server does not take the partial file as complete), the final reply
-// read, and `FTP_ERROR_CALLBACK` returned.
+// `sent` non-zero, stops the upload: the data connection is closed in
+// order, the final reply read, and `FTP_ERROR_CALLBACK` returned; the
+// server keeps what it received (a partial file: delete it if needed).
 enum ftp_result ftp_storbinary(struct ftp_session *s,
                                const char *cmd,
                                ftp_read_cb read,

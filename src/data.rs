@@ -50,15 +50,19 @@ impl DataConn {
         self.stream.tcp().as_raw_fd()
     }
 
-    /// Ends the connection in order: our side is half-closed so the server
-    /// sees the end of an upload, then the socket is released.
+    /// True when the data connection is protected by TLS.
+    pub fn is_tls(&self) -> bool {
+        self.stream.is_tls()
+    }
+
+    /// Ends the connection in order, so the server sees a clean end of an
+    /// upload: under TLS close_notify is sent and the server's awaited
+    /// (within the timeout), then our side of TCP is half-closed and the
+    /// socket released.
     pub fn finish(mut self) -> Result<()> {
-        match self.stream.shutdown_write() {
-            Ok(()) => Ok(()),
-            // The server may already have closed after a download.
-            Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(()),
-            Err(e) => Err(Error::from_io("closing the data connection", e)),
-        }
+        self.stream
+            .close_in_order()
+            .map_err(|e| Error::from_io("closing the data connection", e))
     }
 
     /// Ends the connection abruptly (TCP reset), so that the server stops

@@ -6,14 +6,24 @@
 //! make progress within it). Both are enforced with the socket's own
 //! `SO_RCVTIMEO`/`SO_SNDTIMEO`, so no read ever blocks past them.
 
+use openssl::ssl::{ErrorCode, ShutdownResult, SslStream};
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
 
+/// The transport of a connection.
+#[derive(Debug)]
+pub(crate) enum Transport {
+    /// Clear text.
+    Tcp(TcpStream),
+    /// TLS over TCP.
+    Tls(Box<SslStream<TcpStream>>),
+}
+
 /// A connection to the server.
 #[derive(Debug)]
 pub struct NetStream {
-    tcp: TcpStream,
+    transport: Transport,
     idle: Option<Duration>,
     deadline: Option<Instant>,
     applied_read_timeout: Option<Duration>,
@@ -26,7 +36,7 @@ impl NetStream {
         tcp.set_read_timeout(idle)?;
         tcp.set_write_timeout(idle)?;
         Ok(NetStream {
-            tcp,
+            transport: Transport::Tcp(tcp),
             idle,
             deadline: None,
             applied_read_timeout: idle,
@@ -35,7 +45,62 @@ impl NetStream {
 
     /// The TCP socket underneath.
     pub fn tcp(&self) -> &TcpStream {
-        &self.tcp
+        match &self.transport {
+            Transport::Tcp(t) => t,
+            Transport::Tls(s) => s.get_ref(),
+        }
+    }
+
+    /// True when the connection is protected by TLS.
+    pub fn is_tls(&self) -> bool {
+        matches!(self.transport, Transport::Tls(_))
+    }
+
+    /// Wraps an established TLS connection; `idle` bounds each read and write.
+    pub(crate) fn new_tls(
+        tls: SslStream<TcpStream>,
+        idle: Option<Duration>,
+    ) -> io::Result<NetStream> {
+        let mut s = NetStream::new(tls.get_ref().try_clone()?, idle)?;
+        s.transport = Transport::Tls(Box::new(tls));
+        Ok(s)
+    }
+
+    /// The TLS session of a TLS connection.
+    pub(crate) fn tls_session(&self) -> Option<openssl::ssl::SslSession> {
+        match &self.transport {
+            Transport::Tls(s) => s.ssl().session().map(|x| x.to_owned()),
+            Transport::Tcp(_) => None,
+        }
+    }
+
+    /// Replaces the transport (after a TLS handshake or a CCC).
+    pub(crate) fn put_transport(&mut self, transport: Transport) {
+        self.transport = transport;
+    }
+
+    /// Sends TLS close_notify (if TLS) and waits, within the current
+    /// timeouts, for the peer's; stays on TCP afterwards. Used by CCC.
+    pub(crate) fn tls_shutdown_keep_tcp(&mut self) -> io::Result<()> {
+        let Transport::Tls(s) = &mut self.transport else {
+            return Ok(());
+        };
+        let tcp = s.get_ref().try_clone()?;
+        tls_close(s)?;
+        self.transport = Transport::Tcp(tcp);
+        Ok(())
+    }
+
+    /// Ends a connection in order: TLS close_notify both ways (bounded by
+    /// the idle timeout) then a TCP half-close.
+    pub(crate) fn close_in_order(&mut self) -> io::Result<()> {
+        if let Transport::Tls(s) = &mut self.transport {
+            tls_close(s)?;
+        }
+        match self.tcp().shutdown(Shutdown::Write) {
+            Err(e) if e.kind() != io::ErrorKind::NotConnected => Err(e),
+            _ => Ok(()),
+        }
     }
 
     /// Sets or clears a deadline for reads (used while waiting for a reply).
@@ -46,15 +111,10 @@ impl NetStream {
     /// Changes the idle timeout of reads and writes.
     pub fn set_idle_timeout(&mut self, idle: Option<Duration>) -> io::Result<()> {
         self.idle = idle;
-        self.tcp.set_write_timeout(idle)?;
-        self.tcp.set_read_timeout(idle)?;
+        self.tcp().set_write_timeout(idle)?;
+        self.tcp().set_read_timeout(idle)?;
         self.applied_read_timeout = idle;
         Ok(())
-    }
-
-    /// Half-closes the sending direction (tells the peer the upload is complete).
-    pub fn shutdown_write(&mut self) -> io::Result<()> {
-        self.tcp.shutdown(Shutdown::Write)
     }
 
     fn arm_read(&mut self) -> io::Result<()> {
@@ -73,7 +133,7 @@ impl NetStream {
             None => self.idle,
         };
         if wanted != self.applied_read_timeout {
-            self.tcp.set_read_timeout(wanted)?;
+            self.tcp().set_read_timeout(wanted)?;
             self.applied_read_timeout = wanted;
         }
         Ok(())
@@ -83,16 +143,52 @@ impl NetStream {
 impl Read for NetStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.arm_read()?;
-        self.tcp.read(buf)
+        match &mut self.transport {
+            Transport::Tcp(t) => t.read(buf),
+            Transport::Tls(s) => s.read(buf),
+        }
     }
 }
 
 impl Write for NetStream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.tcp.write(buf)
+        match &mut self.transport {
+            Transport::Tcp(t) => t.write(buf),
+            Transport::Tls(s) => s.write(buf),
+        }
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.tcp.flush()
+        match &mut self.transport {
+            Transport::Tcp(t) => t.flush(),
+            Transport::Tls(s) => s.flush(),
+        }
+    }
+}
+
+/// Sends close_notify and reads until the peer's close_notify (or its
+/// close of the TCP connection), discarding data the peer still sends.
+fn tls_close(s: &mut SslStream<TcpStream>) -> io::Result<()> {
+    let to_io = |e: openssl::ssl::Error| match e.into_io_error() {
+        Ok(io) => io,
+        Err(e) => io::Error::other(e),
+    };
+    match s.shutdown() {
+        Ok(ShutdownResult::Received) => return Ok(()),
+        Ok(ShutdownResult::Sent) => {}
+        // The peer already closed the TCP connection.
+        Err(e) if e.code() == ErrorCode::SYSCALL || e.code() == ErrorCode::ZERO_RETURN => {
+            return Ok(())
+        }
+        Err(e) => return Err(to_io(e)),
+    }
+    let mut sink = [0u8; 4096];
+    loop {
+        match s.ssl_read(&mut sink) {
+            Ok(_) => continue,
+            Err(e) if e.code() == ErrorCode::ZERO_RETURN => return Ok(()),
+            Err(e) if e.code() == ErrorCode::SYSCALL && e.io_error().is_none() => return Ok(()),
+            Err(e) => return Err(to_io(e)),
+        }
     }
 }

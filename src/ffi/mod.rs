@@ -15,5 +15,6 @@ pub mod handle;
 pub mod result;
 pub mod settings;
 pub mod strings;
+pub mod tls;
 pub mod transfer_handle;
 pub mod transfers;

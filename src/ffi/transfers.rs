@@ -71,9 +71,9 @@ pub extern "C" fn ftp_retrlines(
 /// (e.g. "STOR name") after `REST rest` when `rest >= 0`; `read` is called
 /// for up to `blocksize` bytes (0 = 8192, at most 1 MiB) until it returns
 /// 0; `sent` (NULL ok) sees each block once sent. `read` returning < 0, or
-/// `sent` non-zero, stops the upload: the data connection is reset (so the
-/// server does not take the partial file as complete), the final reply
-/// read, and `FTP_ERROR_CALLBACK` returned.
+/// `sent` non-zero, stops the upload: the data connection is closed in
+/// order, the final reply read, and `FTP_ERROR_CALLBACK` returned; the
+/// server keeps what it received (a partial file: delete it if needed).
 #[no_mangle]
 pub extern "C" fn ftp_storbinary(
     s: *mut ftp_session,

@@ -13,6 +13,7 @@ impl Session {
     /// `-` gets `anonymous@` appended. The final reply must be 2xx.
     pub fn login(&mut self, user: &str, passwd: &str, acct: &str) -> Result<Reply> {
         self.begin()?;
+        self.auth_before_login()?;
         let user = if user.is_empty() { "anonymous" } else { user };
         let passwd = if user == "anonymous" && (passwd.is_empty() || passwd == "-") {
             format!("{passwd}anonymous@")
@@ -119,11 +120,17 @@ impl Session {
         if self.control.is_none() {
             return Err(self.not_connected());
         }
-        self.debug.emit(1, || "*cmd* 'ABOR'".to_string());
-        self.debug.emit(2, || "*put* 'ABOR\\r\\n'".to_string());
-        let sent = match self.control_tcp() {
-            Some(tcp) => send_urgent(&SockRef::from(tcp), b"ABOR\r\n"),
-            None => Ok(()),
+        let sent = if self.control_secured() {
+            // Under TLS the urgent flag cannot be used (ftplib does the same).
+            self.send_line("ABOR")
+                .map_err(|e| std::io::Error::other(e.to_string()))
+        } else {
+            self.debug.emit(1, || "*cmd* 'ABOR'".to_string());
+            self.debug.emit(2, || "*put* 'ABOR\\r\\n'".to_string());
+            match self.control_tcp() {
+                Some(tcp) => send_urgent(&SockRef::from(tcp), b"ABOR\r\n"),
+                None => Ok(()),
+            }
         };
         if let Err(e) = sent {
             let err = Error::from_io("sending ABOR", e);

@@ -7,6 +7,7 @@
 mod commands;
 mod listings;
 mod settings;
+mod tls;
 mod transfers;
 
 pub use settings::Settings;
@@ -35,6 +36,8 @@ struct Control {
     reader: LineReader<NetStream>,
     peer: SocketAddr,
     local: SocketAddr,
+    /// The host name given to connect (TLS SNI and host name check).
+    host: String,
 }
 
 /// What the session knows of the transfer in progress.
@@ -60,6 +63,7 @@ pub struct Session {
     epsv_refused: bool,
     current_type: Option<char>,
     transfer: TransferState,
+    tls: tls::TlsState,
 }
 
 impl Session {
@@ -164,7 +168,11 @@ impl Session {
         if host.is_empty() {
             return Err(Error::InvalidArgument("the host name is empty".into()));
         }
-        let port = if port == 0 { DEFAULT_PORT } else { port };
+        let port = match port {
+            0 if self.tls.implicit => tls::IMPLICIT_PORT,
+            0 => DEFAULT_PORT,
+            p => p,
+        };
         let tcp = self.connect_any(host, port)?;
         let peer = tcp
             .peer_addr()
@@ -178,13 +186,19 @@ impl Session {
             reader: LineReader::with_capacity(8192, stream),
             peer,
             local,
+            host: host.to_string(),
         });
         self.closed_because = None;
         self.welcome = None;
         self.epsv_refused = false;
         self.current_type = None;
         self.transfer = TransferState::default();
-        let welcome = match self.read_reply().and_then(Reply::into_result) {
+        self.tls.reset_for_new_connection();
+        let welcome = match self
+            .secure_if_implicit()
+            .and_then(|()| self.read_reply())
+            .and_then(Reply::into_result)
+        {
             Ok(w) => w,
             Err(e) => {
                 self.drop_control(&e);

@@ -13,7 +13,6 @@ use crate::line_reader::{LineError, LineReader};
 use crate::parse::{parse150, parse227, parse229};
 use crate::reply::Reply;
 use crate::reply_reader::MAX_LINE;
-use crate::stream::NetStream;
 use std::net::{IpAddr, SocketAddr};
 
 /// The default block size of binary transfers.
@@ -73,10 +72,16 @@ impl Session {
         } else {
             None
         };
-        let stream = NetStream::new(tcp, self.settings.timeout)
-            .map_err(|e| Error::from_io("configuring the data connection", e))?;
-        let dup = stream.tcp().try_clone().ok();
+        // The server owes the final reply from here on.
+        let dup = tcp.try_clone().ok();
         let token = self.new_transfer_token(dup);
+        let stream = match self.secure_data(tcp) {
+            Ok(stream) => stream,
+            Err(e) => {
+                drop(token);
+                return self.fail(None, e);
+            }
+        };
         Ok((DataConn::new(stream, token), size))
     }
 

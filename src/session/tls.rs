@@ -1,0 +1,223 @@
+//! ftplib's `FTP_TLS` on top of a session: AUTH TLS, implicit TLS,
+//! PBSZ/PROT, CCC, and securing data connections with session resumption.
+
+use super::Session;
+use crate::error::{Error, Result};
+use crate::stream::{NetStream, Transport};
+use crate::tls::{client_handshake, TlsConfig, TlsContext};
+use std::net::TcpStream;
+
+/// The default port of implicit FTPS.
+pub const IMPLICIT_PORT: u16 = 990;
+
+/// The TLS side of a session.
+#[derive(Debug, Default)]
+pub(crate) struct TlsState {
+    /// `Some` for an FTP_TLS session.
+    config: Option<TlsConfig>,
+    /// Built at the first handshake.
+    context: Option<TlsContext>,
+    /// TLS from the first byte.
+    pub(crate) implicit: bool,
+    /// PROT P in force: data connections are TLS.
+    protect_data: bool,
+}
+
+impl TlsState {
+    pub(crate) fn reset_for_new_connection(&mut self) {
+        self.protect_data = false;
+        if let Some(ctx) = &self.context {
+            ctx.store.clear();
+        }
+    }
+}
+
+fn not_tls() -> Error {
+    Error::State("this is a plain FTP session (create it with TLS to use FTPS)".into())
+}
+
+impl Session {
+    /// A new FTP_TLS session that will use `config`.
+    pub fn new_tls(config: TlsConfig) -> Session {
+        let mut s = Session::new();
+        s.tls.config = Some(config);
+        s
+    }
+
+    /// True for sessions made with [`Session::new_tls`].
+    pub fn is_tls_session(&self) -> bool {
+        self.tls.config.is_some()
+    }
+
+    /// True when the control connection is protected by TLS.
+    pub fn control_secured(&self) -> bool {
+        self.control
+            .as_ref()
+            .is_some_and(|c| c.reader.get_ref().is_tls())
+    }
+
+    /// True when PROT P is in force.
+    pub fn data_protected(&self) -> bool {
+        self.tls.protect_data
+    }
+
+    /// Implicit TLS (from the first byte; default port 990). Set before connecting.
+    pub fn set_implicit_tls(&mut self, implicit: bool) -> Result<()> {
+        if !self.is_tls_session() {
+            return Err(not_tls());
+        }
+        if self.control.is_some() {
+            return Err(Error::State("set implicit TLS before connecting".into()));
+        }
+        self.tls.implicit = implicit;
+        Ok(())
+    }
+
+    fn context(&mut self) -> Result<&TlsContext> {
+        if self.tls.context.is_none() {
+            let config = self.tls.config.as_ref().ok_or_else(not_tls)?;
+            self.tls.context = Some(config.build()?);
+        }
+        Ok(self.tls.context.as_ref().expect("built above"))
+    }
+
+    /// Wraps the control connection in TLS (after AUTH TLS, or at once
+    /// for implicit TLS).
+    fn secure_control(&mut self) -> Result<()> {
+        self.context()?;
+        let Some(ctl) = self.control.as_mut() else {
+            return Err(self.not_connected());
+        };
+        if ctl.reader.buffered() > 0 {
+            return Err(Error::Proto(
+                "the server sent data before the TLS handshake".into(),
+            ));
+        }
+        let stream: &mut NetStream = ctl.reader.get_mut();
+        let tcp = stream
+            .tcp()
+            .try_clone()
+            .map_err(|e| Error::from_io("preparing the TLS handshake", e))?;
+        let ctx = self.tls.context.as_ref().expect("built above");
+        match client_handshake(ctx, tcp, &ctl.host, None, true) {
+            Ok(tls) => {
+                stream.put_transport(Transport::Tls(Box::new(tls)));
+                Ok(())
+            }
+            Err(e) => {
+                self.drop_control(&e);
+                Err(e)
+            }
+        }
+    }
+
+    pub(crate) fn secure_if_implicit(&mut self) -> Result<()> {
+        if self.tls.implicit && self.is_tls_session() {
+            self.secure_control()
+        } else {
+            Ok(())
+        }
+    }
+
+    /// ftplib's `auth`: AUTH TLS (any 2xx), then the TLS handshake. Fails
+    /// with `State` on a plain session or a control connection already
+    /// secured; a refusal is an error (never a silent fallback to clear text).
+    pub fn auth(&mut self) -> Result<()> {
+        if !self.is_tls_session() {
+            return Err(not_tls());
+        }
+        self.begin()?;
+        if self.control_secured() {
+            return Err(Error::State(
+                "the control connection is already secured".into(),
+            ));
+        }
+        self.send_void("AUTH TLS")?;
+        self.secure_control()
+    }
+
+    /// On FTP_TLS sessions, login secures the control connection first.
+    pub(crate) fn auth_before_login(&mut self) -> Result<()> {
+        if self.is_tls_session() && !self.control_secured() {
+            self.auth()?;
+        }
+        Ok(())
+    }
+
+    /// ftplib's `prot_p`: PBSZ 0 then PROT P; data connections are TLS from now on.
+    pub fn prot_p(&mut self) -> Result<()> {
+        self.require_secured()?;
+        self.send_void("PBSZ 0")?;
+        self.send_void("PROT P")?;
+        self.tls.protect_data = true;
+        Ok(())
+    }
+
+    /// ftplib's `prot_c`: PROT C; data connections are clear text from now on.
+    pub fn prot_c(&mut self) -> Result<()> {
+        self.require_secured()?;
+        self.send_void("PROT C")?;
+        self.tls.protect_data = false;
+        Ok(())
+    }
+
+    /// ftplib's `ccc`: CCC, then a TLS shutdown that keeps the TCP
+    /// connection, which goes on in clear text.
+    pub fn ccc(&mut self) -> Result<()> {
+        self.require_secured()?;
+        self.send_void("CCC")?;
+        let Some(ctl) = self.control.as_mut() else {
+            return Err(self.not_connected());
+        };
+        if let Err(e) = ctl.reader.get_mut().tls_shutdown_keep_tcp() {
+            let err = Error::from_io("ending TLS on the control connection", e);
+            self.drop_control(&err);
+            return Err(err);
+        }
+        Ok(())
+    }
+
+    fn require_secured(&mut self) -> Result<()> {
+        if !self.is_tls_session() {
+            return Err(not_tls());
+        }
+        self.begin()?;
+        if !self.control_secured() {
+            return Err(Error::State(
+                "the control connection is not secured (call auth or login first)".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Wraps a new data connection in TLS when PROT P is in force, resuming
+    /// the control connection's TLS session.
+    pub(crate) fn secure_data(&mut self, tcp: TcpStream) -> Result<NetStream> {
+        let timeout = self.settings.timeout;
+        if !self.tls.protect_data {
+            return NetStream::new(tcp, timeout)
+                .map_err(|e| Error::from_io("configuring the data connection", e));
+        }
+        tcp.set_read_timeout(timeout)
+            .and_then(|()| tcp.set_write_timeout(timeout))
+            .map_err(|e| Error::from_io("configuring the data connection", e))?;
+        let host = self
+            .control
+            .as_ref()
+            .map(|c| c.host.clone())
+            .ok_or_else(|| self.not_connected())?;
+        let control_session = self
+            .control
+            .as_ref()
+            .and_then(|c| c.reader.get_ref().tls_session());
+        let ctx = self.context()?;
+        let session = ctx.store.latest().or(control_session);
+        let tls = client_handshake(ctx, tcp, &host, session.as_ref(), false)?;
+        let mut stream = NetStream::new_tls(tls, timeout)
+            .map_err(|e| Error::from_io("configuring the data connection", e))?;
+        stream
+            .set_idle_timeout(timeout)
+            .map_err(|e| Error::from_io("configuring the data connection", e))?;
+        Ok(stream)
+    }
+}

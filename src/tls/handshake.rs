@@ -1,0 +1,74 @@
+//! TLS client handshakes and the reasons OpenSSL gives when they fail.
+
+use super::TlsContext;
+use crate::error::Error;
+use openssl::ssl::{HandshakeError, SslSession, SslStream, SslVerifyMode};
+use openssl::x509::X509VerifyResult;
+use std::net::TcpStream;
+
+/// An OpenSSL error stack as an [`Error::Tls`].
+pub(crate) fn tls_error(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::Tls(format!("{what}: {e}"))
+}
+
+/// Runs a client handshake on `tcp` for `host` (SNI and host name check),
+/// resuming `resume` when given; `control` marks the control connection.
+pub(crate) fn client_handshake(
+    ctx: &TlsContext,
+    tcp: TcpStream,
+    host: &str,
+    resume: Option<&SslSession>,
+    control: bool,
+) -> Result<SslStream<TcpStream>, Error> {
+    let what = if control {
+        "TLS handshake on the control connection"
+    } else {
+        "TLS handshake on the data connection"
+    };
+    let mut cfg = ctx.connector.configure().map_err(|e| tls_error(what, e))?;
+    cfg.set_verify_hostname(ctx.config.check_hostname && ctx.config.verify_peer);
+    if !ctx.config.verify_peer {
+        cfg.set_verify(SslVerifyMode::NONE);
+    }
+    let mut ssl = cfg.into_ssl(host).map_err(|e| tls_error(what, e))?;
+    if control {
+        super::SessionStore::mark_control(&mut ssl).map_err(|e| tls_error(what, e))?;
+    }
+    if let Some(session) = resume {
+        super::SessionStore::resume(&mut ssl, session).map_err(|e| tls_error(what, e))?;
+    }
+    ssl.connect(tcp).map_err(|e| handshake_error(what, e))
+}
+
+fn handshake_error(what: &str, e: HandshakeError<TcpStream>) -> Error {
+    match e {
+        HandshakeError::SetupFailure(stack) => tls_error(what, stack),
+        HandshakeError::Failure(mid) | HandshakeError::WouldBlock(mid) => {
+            let verify = mid.ssl().verify_result();
+            let io_timeout = mid
+                .error()
+                .io_error()
+                .map(|io| {
+                    matches!(
+                        io.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    )
+                })
+                .unwrap_or(false);
+            if io_timeout {
+                return Error::Timeout(format!("during the {what}"));
+            }
+            if verify != X509VerifyResult::OK {
+                return Error::Tls(format!(
+                    "{what}: certificate verify failed: {}",
+                    verify.error_string()
+                ));
+            }
+            let detail = match mid.error().ssl_error() {
+                Some(stack) => stack.to_string(),
+                None => mid.error().to_string(),
+            };
+            tls_error(what, detail)
+        }
+    }
+}
