@@ -56,8 +56,13 @@ impl<R: Read> LineReader<R> {
         &mut self.inner
     }
 
-    /// Bytes read from the stream but not yet returned as lines.
-    pub fn buffered(&self) -> usize {
+    /// Bytes read from the stream but not yet returned as lines (the LF
+    /// of a CRLF whose CR ended the last line does not count).
+    pub fn buffered(&mut self) -> usize {
+        if self.skip_lf && self.start < self.end && self.buf[self.start] == b'\n' {
+            self.start += 1;
+            self.skip_lf = false;
+        }
         self.end - self.start
     }
 
@@ -214,6 +219,20 @@ mod tests {
         );
         assert_eq!(out.len(), 100);
         assert_eq!(r.read_line(100, &mut out).unwrap(), None);
+    }
+
+    #[test]
+    fn crlf_tail_is_not_counted_as_buffered() {
+        let mut r = LineReader::with_capacity(
+            16,
+            Chunked {
+                data: b"234 go\r\n",
+                chunk: 64,
+            },
+        );
+        let mut out = Vec::new();
+        r.read_line(100, &mut out).unwrap();
+        assert_eq!(r.buffered(), 0);
     }
 
     #[test]
