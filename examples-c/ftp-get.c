@@ -1,5 +1,5 @@
 /*
- * ftp-get: download one file over FTP with libftp.
+ * ftp-get: download one file over FTP or FTPS with libftp.
  *
  *   ftp-get [OPTIONS] URL [OUTFILE|-]
  *
@@ -22,34 +22,15 @@
 
 static const char prog[] = "ftp-get";
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "Usage: %s [OPTIONS] URL [OUTFILE|-]\n"
-            "Download the file at URL in binary mode (TYPE I, RETR) to OUTFILE, by default\n"
-            "the last part of the URL's path in the current directory; '-' writes to\n"
-            "standard output.\n"
-            "\n"
-            "URL: ftp://[user[:password]@]host[:port]/path  (%%XX escapes allowed in user,\n"
-            "     password and path; default user anonymous, default port 21; the path is\n"
-            "     relative to the login directory, ftp://host//abs for an absolute one)\n"
-            "\n"
-            "Options:\n"
-            "%s"
-            "\n"
-            "Exit status: 0 success, 1 failure (a partial OUTFILE is removed), 2 usage error.\n",
-            prog, ftpx_common_options_help);
-}
-
-static int usage_error(const char *msg, const char *arg)
-{
-    if (arg != NULL)
-        fprintf(stderr, "%s: %s '%s'\n", prog, msg, arg);
-    else
-        fprintf(stderr, "%s: %s\n", prog, msg);
-    fprintf(stderr, "Try '%s --help' for more information.\n", prog);
-    return 2;
-}
+static const ftpx_tool tool = {
+    .prog = prog,
+    .synopsis = "[OPTIONS] URL [OUTFILE|-]",
+    .about = "Download the file at URL in binary mode (TYPE I, RETR) to OUTFILE, by default\n"
+             "the last part of the URL's path in the current directory; '-' writes to\n"
+             "standard output.\n",
+    .exit_note = " (a partial OUTFILE is removed)",
+    .max_args = 2,
+};
 
 struct getctx {
     FILE *out;
@@ -94,10 +75,8 @@ int main(int argc, char **argv)
 {
     ftpx_opts o;
     ftpurl u;
-    char err[512];
     const char *pos[2] = {NULL, NULL};
-    int npos = 0, i = 1, rc;
-    bool opts_done = false;
+    int npos = 0, rc;
     const char *outname;
     bool to_stdout;
     bool remove_on_fail = false; /* OUTFILE is a regular file we created */
@@ -110,59 +89,27 @@ int main(int argc, char **argv)
     ftpx_progress progress;
     int status = 1;
 
-    ftpx_opts_init(&o, prog);
-    while (i < argc) {
-        const char *a = argv[i];
-        if (!opts_done && a[0] == '-' && a[1] != '\0') {
-            if (strcmp(a, "--") == 0) {
-                opts_done = true;
-                i++;
-                continue;
-            }
-            if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-                usage(stdout);
-                return fflush(stdout) == 0 ? 0 : 1;
-            }
-            if (strcmp(a, "--version") == 0) {
-                printf("%s (libftp %s)\n", prog, ftp_version());
-                return fflush(stdout) == 0 ? 0 : 1;
-            }
-            rc = ftpx_parse_common_option(&o, argc, argv, &i);
-            if (rc < 0)
-                return usage_error("bad option", NULL);
-            if (rc > 0)
-                continue;
-            return usage_error("unknown option", a);
-        }
-        if (npos >= 2)
-            return usage_error("too many arguments:", a);
-        pos[npos++] = a;
-        i++;
-    }
+    rc = ftpx_parse_args(&tool, argc, argv, &o, pos, &npos);
+    if (rc >= 0)
+        return rc;
     if (npos < 1)
-        return usage_error("missing URL", NULL);
-
-    if (ftpurl_parse(pos[0], &u, err, sizeof err) != 0) {
-        fprintf(stderr, "%s: %s\n", prog, err);
-        return 2;
-    }
+        return ftpx_usage_error(prog, "missing URL", NULL);
+    if ((rc = ftpx_parse_url(&o, pos[0], &u)) != 0)
+        return rc;
     if (u.path[0] == '\0' || u.path[strlen(u.path) - 1] == '/') {
         ftpurl_free(&u);
-        return usage_error("the URL names a directory, not a file:", pos[0]);
+        return ftpx_usage_error(prog, "the URL names a directory, not a file:", pos[0]);
     }
     outname = pos[1] != NULL ? pos[1] : ftpx_basename(u.path);
     to_stdout = strcmp(outname, "-") == 0;
     if (outname[0] == '\0') {
         ftpurl_free(&u);
-        return usage_error("empty output file name", NULL);
+        return ftpx_usage_error(prog, "empty output file name", NULL);
     }
 
-    cmd = malloc(strlen(u.path) + 6);
-    if (cmd == NULL) {
-        fprintf(stderr, "%s: out of memory\n", prog);
+    cmd = ftpx_concat(&o, "RETR ", u.path);
+    if (cmd == NULL)
         goto done;
-    }
-    sprintf(cmd, "RETR %s", u.path);
 
     s = ftpx_open(&o, &u);
     if (s == NULL)

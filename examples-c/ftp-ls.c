@@ -1,5 +1,5 @@
 /*
- * ftp-ls: list a directory over FTP with libftp.
+ * ftp-ls: list a directory over FTP or FTPS with libftp.
  *
  *   ftp-ls [OPTIONS] [-l|--mlsd] URL
  *
@@ -23,34 +23,27 @@ static const char prog[] = "ftp-ls";
 
 enum mode { MODE_NLST, MODE_LIST, MODE_MLSD };
 
-static void usage(FILE *f)
+/* ftp-ls's own options -l and --mlsd (see ftpx_tool.option). */
+static int mode_option(void *ctx, const char *name, int argc, char **argv, int *i)
 {
-    fprintf(f,
-            "Usage: %s [OPTIONS] [-l|--mlsd] URL\n"
-            "List the directory at URL on standard output: names only (NLST) by default.\n"
-            "\n"
-            "URL: ftp://[user[:password]@]host[:port]/path  (%%XX escapes allowed in user,\n"
-            "     password and path; default user anonymous, default port 21; an empty\n"
-            "     path lists the login directory, ftp://host//abs an absolute one)\n"
-            "\n"
-            "Options:\n"
-            "  -l                 long listing as the server formats it (LIST)\n"
-            "  --mlsd             machine listing (MLSD): one line per entry,\n"
-            "                     \"type size modify name\" ('-' for a missing fact)\n"
-            "%s"
-            "\n"
-            "Exit status: 0 success, 1 failure, 2 usage error.\n",
-            prog, ftpx_common_options_help);
-}
+    enum mode *mode = ctx;
+    const char *a = argv[*i];
+    enum mode m;
 
-static int usage_error(const char *msg, const char *arg)
-{
-    if (arg != NULL)
-        fprintf(stderr, "%s: %s '%s'\n", prog, msg, arg);
+    (void)argc;
+    if (strcmp(a, "-l") == 0)
+        m = MODE_LIST;
+    else if (strcmp(a, "--mlsd") == 0)
+        m = MODE_MLSD;
     else
-        fprintf(stderr, "%s: %s\n", prog, msg);
-    fprintf(stderr, "Try '%s --help' for more information.\n", prog);
-    return 2;
+        return 0;
+    if (*mode != MODE_NLST && *mode != m) {
+        fprintf(stderr, "%s: -l and --mlsd exclude each other\n", name);
+        return -1;
+    }
+    *mode = m;
+    (*i)++;
+    return 1;
 }
 
 struct lsctx {
@@ -97,11 +90,22 @@ int main(int argc, char **argv)
 {
     ftpx_opts o;
     ftpurl u;
-    char err[512];
     const char *url = NULL;
-    int i = 1, rc;
-    bool opts_done = false;
+    int npos = 0, rc;
     enum mode mode = MODE_NLST;
+    const ftpx_tool tool = {
+        .prog = prog,
+        .synopsis = "[OPTIONS] [-l|--mlsd] URL",
+        .about = "List the directory at URL on standard output: names only (NLST) by default.\n",
+        .path_note = "     An empty path lists the login directory, ftp://host//abs an absolute\n"
+                     "     one.\n",
+        .options = "  -l                 long listing as the server formats it (LIST)\n"
+                   "  --mlsd             machine listing (MLSD): one line per entry,\n"
+                   "                     \"type size modify name\" ('-' for a missing fact)\n",
+        .max_args = 1,
+        .option = mode_option,
+        .option_ctx = &mode,
+    };
     ftp_session *s = NULL;
     ftp_result r;
     struct lsctx ctx;
@@ -109,50 +113,13 @@ int main(int argc, char **argv)
     const char *what;
     int status = 1;
 
-    ftpx_opts_init(&o, prog);
-    while (i < argc) {
-        const char *a = argv[i];
-        if (!opts_done && a[0] == '-' && a[1] != '\0') {
-            if (strcmp(a, "--") == 0) {
-                opts_done = true;
-                i++;
-                continue;
-            }
-            if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-                usage(stdout);
-                return fflush(stdout) == 0 ? 0 : 1;
-            }
-            if (strcmp(a, "--version") == 0) {
-                printf("%s (libftp %s)\n", prog, ftp_version());
-                return fflush(stdout) == 0 ? 0 : 1;
-            }
-            if (strcmp(a, "-l") == 0 || strcmp(a, "--mlsd") == 0) {
-                enum mode m = a[1] == 'l' ? MODE_LIST : MODE_MLSD;
-                if (mode != MODE_NLST && mode != m)
-                    return usage_error("-l and --mlsd exclude each other", NULL);
-                mode = m;
-                i++;
-                continue;
-            }
-            rc = ftpx_parse_common_option(&o, argc, argv, &i);
-            if (rc < 0)
-                return usage_error("bad option", NULL);
-            if (rc > 0)
-                continue;
-            return usage_error("unknown option", a);
-        }
-        if (url != NULL)
-            return usage_error("too many arguments:", a);
-        url = a;
-        i++;
-    }
-    if (url == NULL)
-        return usage_error("missing URL", NULL);
-
-    if (ftpurl_parse(url, &u, err, sizeof err) != 0) {
-        fprintf(stderr, "%s: %s\n", prog, err);
-        return 2;
-    }
+    rc = ftpx_parse_args(&tool, argc, argv, &o, &url, &npos);
+    if (rc >= 0)
+        return rc;
+    if (npos < 1)
+        return ftpx_usage_error(prog, "missing URL", NULL);
+    if ((rc = ftpx_parse_url(&o, url, &u)) != 0)
+        return rc;
 
     s = ftpx_open(&o, &u);
     if (s == NULL)

@@ -1,5 +1,5 @@
 /*
- * ftp-put: upload one file over FTP with libftp.
+ * ftp-put: upload one file over FTP or FTPS with libftp.
  *
  *   ftp-put [OPTIONS] LOCALFILE URL
  *
@@ -14,41 +14,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "ftp.h"
 #include "ftpurl.h"
 
 static const char prog[] = "ftp-put";
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "Usage: %s [OPTIONS] LOCALFILE URL\n"
-            "Upload LOCALFILE ('-' = standard input) in binary mode (TYPE I, STOR) to the\n"
-            "path of URL.  When that path is empty or ends in '/', the local file's name is\n"
-            "appended to it.\n"
-            "\n"
-            "URL: ftp://[user[:password]@]host[:port]/path  (%%XX escapes allowed in user,\n"
-            "     password and path; default user anonymous, default port 21; the path is\n"
-            "     relative to the login directory, ftp://host//abs for an absolute one)\n"
-            "\n"
-            "Options:\n"
-            "%s"
-            "\n"
-            "Exit status: 0 success, 1 failure, 2 usage error.\n",
-            prog, ftpx_common_options_help);
-}
-
-static int usage_error(const char *msg, const char *arg)
-{
-    if (arg != NULL)
-        fprintf(stderr, "%s: %s '%s'\n", prog, msg, arg);
-    else
-        fprintf(stderr, "%s: %s\n", prog, msg);
-    fprintf(stderr, "Try '%s --help' for more information.\n", prog);
-    return 2;
-}
+static const ftpx_tool tool = {
+    .prog = prog,
+    .synopsis = "[OPTIONS] LOCALFILE URL",
+    .about = "Upload LOCALFILE ('-' = standard input) in binary mode (TYPE I, STOR) to the\n"
+             "path of URL.  When that path is empty or ends in '/', the local file's name is\n"
+             "appended to it.\n",
+    .max_args = 2,
+};
 
 struct putctx {
     FILE *in;
@@ -82,12 +61,10 @@ int main(int argc, char **argv)
 {
     ftpx_opts o;
     ftpurl u;
-    char err[512];
     const char *pos[2] = {NULL, NULL};
-    int npos = 0, i = 1, rc;
-    bool opts_done = false;
+    int npos = 0, rc;
     const char *local, *local_base;
-    bool from_stdin;
+    bool from_stdin, dir_url;
     char *remote = NULL, *cmd = NULL;
     size_t plen;
     FILE *in = NULL;
@@ -99,74 +76,33 @@ int main(int argc, char **argv)
     ftpx_progress progress;
     int status = 1;
 
-    ftpx_opts_init(&o, prog);
-    while (i < argc) {
-        const char *a = argv[i];
-        if (!opts_done && a[0] == '-' && a[1] != '\0') {
-            if (strcmp(a, "--") == 0) {
-                opts_done = true;
-                i++;
-                continue;
-            }
-            if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-                usage(stdout);
-                return fflush(stdout) == 0 ? 0 : 1;
-            }
-            if (strcmp(a, "--version") == 0) {
-                printf("%s (libftp %s)\n", prog, ftp_version());
-                return fflush(stdout) == 0 ? 0 : 1;
-            }
-            rc = ftpx_parse_common_option(&o, argc, argv, &i);
-            if (rc < 0)
-                return usage_error("bad option", NULL);
-            if (rc > 0)
-                continue;
-            return usage_error("unknown option", a);
-        }
-        if (npos >= 2)
-            return usage_error("too many arguments:", a);
-        pos[npos++] = a;
-        i++;
-    }
+    rc = ftpx_parse_args(&tool, argc, argv, &o, pos, &npos);
+    if (rc >= 0)
+        return rc;
     if (npos < 2)
-        return usage_error(npos == 0 ? "missing LOCALFILE and URL" : "missing URL", NULL);
+        return ftpx_usage_error(prog, npos == 0 ? "missing LOCALFILE and URL" : "missing URL",
+                                NULL);
     local = pos[0];
     from_stdin = strcmp(local, "-") == 0;
 
-    if (ftpurl_parse(pos[1], &u, err, sizeof err) != 0) {
-        fprintf(stderr, "%s: %s\n", prog, err);
-        return 2;
-    }
+    if ((rc = ftpx_parse_url(&o, pos[1], &u)) != 0)
+        return rc;
 
     /* Remote path: append the local name to a directory path. */
     plen = strlen(u.path);
     local_base = ftpx_basename(local);
-    if (plen == 0 || u.path[plen - 1] == '/') {
-        if (from_stdin || local_base[0] == '\0') {
-            ftpurl_free(&u);
-            return usage_error("the URL names a directory and there is no local file name to "
-                               "append:", pos[1]);
-        }
-        remote = malloc(plen + strlen(local_base) + 1);
-        if (remote != NULL) {
-            memcpy(remote, u.path, plen);
-            strcpy(remote + plen, local_base);
-        }
-    } else {
-        remote = malloc(plen + 1);
-        if (remote != NULL)
-            memcpy(remote, u.path, plen + 1);
+    dir_url = plen == 0 || u.path[plen - 1] == '/';
+    if (dir_url && (from_stdin || local_base[0] == '\0')) {
+        ftpurl_free(&u);
+        return ftpx_usage_error(prog, "the URL names a directory and there is no local "
+                                      "file name to append:", pos[1]);
     }
-    if (remote == NULL) {
-        fprintf(stderr, "%s: out of memory\n", prog);
+    remote = ftpx_concat(&o, u.path, dir_url ? local_base : "");
+    if (remote == NULL)
         goto done;
-    }
-    cmd = malloc(strlen(remote) + 6);
-    if (cmd == NULL) {
-        fprintf(stderr, "%s: out of memory\n", prog);
+    cmd = ftpx_concat(&o, "STOR ", remote);
+    if (cmd == NULL)
         goto done;
-    }
-    sprintf(cmd, "STOR %s", remote);
 
     /* Open the local file before connecting: a typo costs no connection. */
     if (from_stdin) {

@@ -66,6 +66,21 @@ impl NetStream {
         Ok(s)
     }
 
+    /// Lets OpenSSL read what the peer sent after the handshake (TLS 1.3
+    /// session tickets) without consuming any application data: peeks for
+    /// at most `wait`.
+    pub(crate) fn process_tls_tickets(&mut self, wait: Duration) {
+        let Transport::Tls(s) = &mut self.transport else {
+            return;
+        };
+        let tcp = s.get_ref();
+        if tcp.set_read_timeout(Some(wait)).is_ok() {
+            let mut one = [0u8; 1];
+            let _ = s.ssl_peek(&mut one);
+        }
+        let _ = s.get_ref().set_read_timeout(self.applied_read_timeout);
+    }
+
     /// The TLS session of a TLS connection.
     pub(crate) fn tls_session(&self) -> Option<openssl::ssl::SslSession> {
         match &self.transport {

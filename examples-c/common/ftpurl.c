@@ -21,9 +21,14 @@ uint16_t ftpurl_default_port(const char *scheme)
 {
     if (scheme != NULL && strcmp(scheme, "ftp") == 0)
         return 21;
-    /* Hook: a later issue adds "ftps" (explicit FTPS, port 21) here, and the
-     * session is then created with ftp_session_new_tls in ftpx_open. */
+    if (scheme != NULL && strcmp(scheme, "ftps") == 0)
+        return IMPLICIT_PORT; /* 990, from ftp.h */
     return 0;
+}
+
+bool ftpurl_is_implicit_tls(const ftpurl *u)
+{
+    return u != NULL && u->scheme != NULL && strcmp(u->scheme, "ftps") == 0;
 }
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -147,14 +152,14 @@ int ftpurl_parse(const char *url, ftpurl *out, char *err, size_t errlen)
     /* scheme "://" */
     sep = strstr(url, "://");
     if (sep == NULL || sep == url) {
-        seterr(err, errlen, "'%s' is not a URL of the form ftp://[user[:pass]@]host[:port]/path", url);
+        seterr(err, errlen, "'%s' is not a URL of the form ftp[s]://[user[:pass]@]host[:port]/path", url);
         return -1;
     }
     slen = (size_t)(sep - url);
     for (i = 0; i < slen; i++) {
         unsigned char c = (unsigned char)url[i];
         if (!(isalnum(c) || c == '+' || c == '-' || c == '.')) {
-            seterr(err, errlen, "'%s' is not a URL of the form ftp://[user[:pass]@]host[:port]/path", url);
+            seterr(err, errlen, "'%s' is not a URL of the form ftp[s]://[user[:pass]@]host[:port]/path", url);
             return -1;
         }
     }
@@ -168,10 +173,8 @@ int ftpurl_parse(const char *url, ftpurl *out, char *err, size_t errlen)
     out->scheme = scheme;
     out->port = ftpurl_default_port(scheme);
     if (out->port == 0) {
-        if (strcmp(scheme, "ftps") == 0)
-            seterr(err, errlen, "ftps:// URLs are not supported yet (only ftp://)");
-        else
-            seterr(err, errlen, "unsupported URL scheme '%s://' (only ftp:// is supported)", scheme);
+        seterr(err, errlen, "unsupported URL scheme '%s://' (only ftp:// and ftps:// are supported)",
+               scheme);
         goto fail;
     }
 
@@ -304,9 +307,17 @@ fail:
     return -1;
 }
 
-/* ---------------------------------------------------- common options */
+/* ------------------------------------------------------- command line */
 
 const char ftpx_common_options_help[] =
+    "  --tls              explicit FTPS on an ftp:// URL: AUTH TLS before the login,\n"
+    "                     then protected data connections (PBSZ 0, PROT P);\n"
+    "                     ftps:// URLs are always TLS (implicit FTPS)\n"
+    "  --cacert FILE      FTPS: also trust the CA certificates of FILE (PEM);\n"
+    "                     by default the system's CAs; the certificate must match\n"
+    "                     the URL's host name\n"
+    "  --insecure         FTPS without checking the server's certificate or host\n"
+    "                     name: encrypted but not authenticated (tests only)\n"
     "  --timeout SECONDS  give up when the server is silent this long (default 30;\n"
     "                     0 = wait forever)\n"
     "  --active           active mode (PORT/EPRT) instead of passive (PASV/EPSV)\n"
@@ -314,6 +325,13 @@ const char ftpx_common_options_help[] =
     "  -q, --quiet        no progress display and no summary line\n"
     "  -h, --help         this help\n"
     "  --version          print the libftp version\n";
+
+static const char url_help[] =
+    "URL: ftp://[user[:password]@]host[:port]/path   FTP (explicit FTPS with --tls)\n"
+    "     ftps://[user[:password]@]host[:port]/path  implicit FTPS\n"
+    "     %XX escapes are allowed in user, password and path; the default user is\n"
+    "     anonymous; the default port is 21 for ftp:// (with or without --tls) and\n"
+    "     990 for ftps://.\n";
 
 void ftpx_opts_init(ftpx_opts *o, const char *prog)
 {
@@ -338,9 +356,46 @@ static int parse_timeout(ftpx_opts *o, const char *v)
     return 1;
 }
 
+static int parse_cacert(ftpx_opts *o, const char *v)
+{
+    if (v[0] == '\0') {
+        fprintf(stderr, "%s: empty --cacert file name\n", o->prog);
+        return -1;
+    }
+    o->cacert = v;
+    return 1;
+}
+
+/* An option NAME VALUE or NAME=VALUE at argv[*i]: 1 and *i on the value's
+ * argument, 0 if argv[*i] is not this option, -1 if the value is missing. */
+static int option_value(const ftpx_opts *o, const char *name, const char *what, int argc,
+                        char **argv, int *i, const char **value)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *value = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "%s: %s needs a value (%s)\n", o->prog, name, what);
+        return -1;
+    }
+    (*i)++;
+    *value = argv[*i];
+    return 1;
+}
+
 int ftpx_parse_common_option(ftpx_opts *o, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
+    const char *v = NULL;
+    int rc;
 
     if (strcmp(a, "--active") == 0) {
         o->active = true;
@@ -348,22 +403,130 @@ int ftpx_parse_common_option(ftpx_opts *o, int argc, char **argv, int *i)
         o->debug = true;
     } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
         o->quiet = true;
-    } else if (strcmp(a, "--timeout") == 0) {
-        if (*i + 1 >= argc) {
-            fprintf(stderr, "%s: --timeout needs a value (seconds)\n", o->prog);
+    } else if (strcmp(a, "--tls") == 0) {
+        o->tls = true;
+    } else if (strcmp(a, "--insecure") == 0) {
+        o->insecure = true;
+    } else if ((rc = option_value(o, "--timeout", "seconds", argc, argv, i, &v)) != 0) {
+        if (rc < 0 || parse_timeout(o, v) < 0)
             return -1;
-        }
-        (*i)++;
-        if (parse_timeout(o, argv[*i]) < 0)
-            return -1;
-    } else if (strncmp(a, "--timeout=", 10) == 0) {
-        if (parse_timeout(o, a + 10) < 0)
+    } else if ((rc = option_value(o, "--cacert", "a PEM file", argc, argv, i, &v)) != 0) {
+        if (rc < 0 || parse_cacert(o, v) < 0)
             return -1;
     } else {
         return 0;
     }
     (*i)++;
     return 1;
+}
+
+static const char default_path_note[] =
+    "     The path is relative to the login directory, ftp://host//abs for an\n"
+    "     absolute one.\n";
+
+void ftpx_usage(const ftpx_tool *t, FILE *f)
+{
+    fprintf(f, "Usage: %s %s\n%s\n%s%s\nOptions:\n%s%s\n", t->prog, t->synopsis, t->about,
+            url_help, t->path_note != NULL ? t->path_note : default_path_note,
+            t->options != NULL ? t->options : "", ftpx_common_options_help);
+    fprintf(f, "Exit status: 0 success, 1 failure%s, 2 usage error.\n",
+            t->exit_note != NULL ? t->exit_note : "");
+}
+
+int ftpx_usage_error(const char *prog, const char *msg, const char *arg)
+{
+    if (arg != NULL)
+        fprintf(stderr, "%s: %s '%s'\n", prog, msg, arg);
+    else
+        fprintf(stderr, "%s: %s\n", prog, msg);
+    fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+    return 2;
+}
+
+/* -1 to go on, else the exit status after printing to stdout. */
+static int print_and_exit(const ftpx_tool *t, bool help)
+{
+    if (help)
+        ftpx_usage(t, stdout);
+    else
+        printf("%s (libftp %s)\n", t->prog, ftp_version());
+    return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+}
+
+int ftpx_parse_args(const ftpx_tool *t, int argc, char **argv, ftpx_opts *o,
+                    const char **pos, int *npos)
+{
+    int i = 1, rc;
+    bool opts_done = false;
+
+    ftpx_opts_init(o, t->prog);
+    *npos = 0;
+    while (i < argc) {
+        const char *a = argv[i];
+        if (!opts_done && a[0] == '-' && a[1] != '\0') {
+            if (strcmp(a, "--") == 0) {
+                opts_done = true;
+                i++;
+                continue;
+            }
+            if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+                return print_and_exit(t, true);
+            if (strcmp(a, "--version") == 0)
+                return print_and_exit(t, false);
+            rc = t->option != NULL ? t->option(t->option_ctx, t->prog, argc, argv, &i) : 0;
+            if (rc == 0)
+                rc = ftpx_parse_common_option(o, argc, argv, &i);
+            if (rc < 0) {
+                fprintf(stderr, "Try '%s --help' for more information.\n", t->prog);
+                return 2;
+            }
+            if (rc > 0)
+                continue;
+            return ftpx_usage_error(t->prog, "unknown option", a);
+        }
+        if (*npos >= t->max_args)
+            return ftpx_usage_error(t->prog, "too many arguments:", a);
+        pos[(*npos)++] = a;
+        i++;
+    }
+    return -1;
+}
+
+bool ftpx_uses_tls(const ftpx_opts *o, const ftpurl *u)
+{
+    return o->tls || ftpurl_is_implicit_tls(u);
+}
+
+char *ftpx_concat(const ftpx_opts *o, const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    char *s = malloc(na + nb + 1);
+
+    if (s == NULL) {
+        fprintf(stderr, "%s: out of memory\n", o->prog);
+        return NULL;
+    }
+    memcpy(s, a, na);
+    memcpy(s + na, b, nb + 1);
+    return s;
+}
+
+int ftpx_parse_url(const ftpx_opts *o, const char *text, ftpurl *u)
+{
+    char err[512];
+
+    if (ftpurl_parse(text, u, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", o->prog, err);
+        return 2;
+    }
+    if ((o->cacert != NULL || o->insecure) && !ftpx_uses_tls(o, u)) {
+        ftpurl_free(u);
+        return ftpx_usage_error(o->prog,
+                                o->cacert != NULL ? "--cacert needs --tls or an ftps:// URL"
+                                                  : "--insecure needs --tls or an ftps:// URL",
+                                NULL);
+    }
+    return 0;
 }
 
 /* ----------------------------------------------------------- session */
@@ -379,7 +542,14 @@ void ftpx_report(const ftpx_opts *o, const ftp_session *s, const char *what, ftp
         fprintf(stderr, "%s: %s: %s: %s\n", o->prog, what, name, msg);
     else
         fprintf(stderr, "%s: %s: %s\n", o->prog, what, name);
-    if (s != NULL && ftp_last_code(s) != 0) {
+    if (r == FTP_ERROR_TLS && msg != NULL && strstr(msg, "certificate verify failed") != NULL)
+        fprintf(stderr,
+                "%s: the server's certificate was not accepted: it must come from a trusted CA "
+                "(--cacert FILE adds one) and name the URL's host\n",
+                o->prog);
+    /* After a failed handshake the last reply is the one before it (such as
+     * "234 AUTH TLS successful"): not the cause, so not shown. */
+    if (s != NULL && ftp_last_code(s) != 0 && !(r == FTP_ERROR_TLS && ftp_last_code(s) < 400)) {
         const char *resp = ftp_last_response(s);
         const char *line = resp != NULL ? resp : "";
         /* One message line per reply line. */
@@ -398,23 +568,92 @@ void ftpx_report(const ftpx_opts *o, const ftp_session *s, const char *what, ftp
     }
 }
 
+/* The one TLS configuration of this run, from --cacert / --insecure; NULL
+ * after printing why. */
+static ftp_tls_config *tls_config(const ftpx_opts *o)
+{
+    ftp_tls_config *c = ftp_tls_config_new();
+    ftp_result r;
+
+    if (c == NULL) {
+        fprintf(stderr, "%s: ftp_tls_config_new failed (out of memory?)\n", o->prog);
+        return NULL;
+    }
+    if (o->cacert != NULL) {
+        r = ftp_tls_config_set_ca_file(c, o->cacert);
+        if (r != FTP_OK) {
+            /* No session, so no ftp_last_error: say what the file system says. */
+            int e = access(o->cacert, R_OK) != 0 ? errno : 0;
+            fprintf(stderr, "%s: --cacert '%s': %s%s%s\n", o->prog, o->cacert,
+                    ftp_result_name(r), e != 0 ? ": " : "", e != 0 ? strerror(e) : "");
+            goto fail;
+        }
+    }
+    if (o->insecure) {
+        r = ftp_tls_config_set_verify_peer(c, false);
+        if (r == FTP_OK)
+            r = ftp_tls_config_set_check_hostname(c, false);
+        if (r != FTP_OK) {
+            ftpx_report(o, NULL, "turning off the certificate checks", r);
+            goto fail;
+        }
+        fprintf(stderr,
+                "%s: warning: --insecure: the server's certificate and host name are not "
+                "checked: the connection is encrypted but not authenticated\n",
+                o->prog);
+    }
+    return c;
+
+fail:
+    ftp_tls_config_free(c);
+    return NULL;
+}
+
+/* A plain session, or a TLS one (implicit for ftps://). */
+static ftp_session *new_session(const ftpx_opts *o, const ftpurl *u)
+{
+    ftp_tls_config *c;
+    ftp_session *s;
+    ftp_result r;
+
+    if (!ftpx_uses_tls(o, u)) {
+        s = ftp_session_new();
+        if (s == NULL)
+            fprintf(stderr, "%s: ftp_session_new failed (out of memory?)\n", o->prog);
+        return s;
+    }
+    c = tls_config(o);
+    if (c == NULL)
+        return NULL;
+    s = ftp_session_new_tls(c);
+    ftp_tls_config_free(c); /* the session keeps its own copy */
+    if (s == NULL) {
+        fprintf(stderr, "%s: ftp_session_new_tls failed (out of memory?)\n", o->prog);
+        return NULL;
+    }
+    if (ftpurl_is_implicit_tls(u)) {
+        r = ftp_set_implicit_tls(s, true);
+        if (r != FTP_OK) {
+            ftpx_report(o, s, "selecting implicit TLS", r);
+            ftp_session_free(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
 ftp_session *ftpx_open(const ftpx_opts *o, const ftpurl *u)
 {
     ftp_session *s;
     ftp_result r;
     uint64_t ms;
+    bool v6;
+    char hostport[300];
     char what[600];
 
-    if (strcmp(u->scheme, "ftp") != 0) {
-        /* Hook for ftps://: ftp_session_new_tls(NULL) + ftp_prot_p after login. */
-        fprintf(stderr, "%s: unsupported URL scheme '%s://'\n", o->prog, u->scheme);
+    s = new_session(o, u);
+    if (s == NULL)
         return NULL;
-    }
-    s = ftp_session_new();
-    if (s == NULL) {
-        fprintf(stderr, "%s: ftp_session_new failed (out of memory?)\n", o->prog);
-        return NULL;
-    }
 
     ms = (uint64_t)(o->timeout_s * 1000.0 + 0.5);
     if (ms == 0 && o->timeout_s > 0.0)
@@ -437,20 +676,39 @@ ftp_session *ftpx_open(const ftpx_opts *o, const ftpurl *u)
         }
     }
 
+    v6 = strchr(u->host, ':') != NULL;
+    snprintf(hostport, sizeof hostport, "%s%s%s:%u", v6 ? "[" : "", u->host, v6 ? "]" : "",
+             (unsigned)u->port);
     r = ftp_connect(s, u->host, u->port);
     if (r != FTP_OK) {
-        if (strchr(u->host, ':') != NULL)
-            snprintf(what, sizeof what, "connecting to [%s]:%u", u->host, (unsigned)u->port);
-        else
-            snprintf(what, sizeof what, "connecting to %s:%u", u->host, (unsigned)u->port);
+        snprintf(what, sizeof what, "connecting to %s%s", hostport,
+                 ftpurl_is_implicit_tls(u) ? " (implicit TLS)" : "");
         ftpx_report(o, s, what, r);
         goto fail;
+    }
+    if (o->tls && !ftpurl_is_implicit_tls(u)) {
+        /* ftp_login would send AUTH TLS itself; doing it here first names
+         * the step that failed (a refused AUTH, a bad certificate). */
+        r = ftp_auth(s);
+        if (r != FTP_OK) {
+            snprintf(what, sizeof what, "securing the control connection to %s (AUTH TLS)",
+                     hostport);
+            ftpx_report(o, s, what, r);
+            goto fail;
+        }
     }
     r = ftp_login(s, u->user, u->pass, "");
     if (r != FTP_OK) {
         snprintf(what, sizeof what, "logging in as '%s'", u->user);
         ftpx_report(o, s, what, r);
         goto fail;
+    }
+    if (ftpx_uses_tls(o, u)) {
+        r = ftp_prot_p(s);
+        if (r != FTP_OK) {
+            ftpx_report(o, s, "protecting the data connections (PBSZ 0, PROT P)", r);
+            goto fail;
+        }
     }
     return s;
 

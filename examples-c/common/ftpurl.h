@@ -1,8 +1,9 @@
 /*
  * Shared helpers for the libftp C examples (ftp-get, ftp-put, ftp-ls):
- *   - ftpurl_*: parse  ftp://[user[:pass]@]host[:port]/path
- *   - ftpx_*:   common command-line options, connect + login, error report,
- *               close, and a progress display on stderr.
+ *   - ftpurl_*: parse  ftp[s]://[user[:pass]@]host[:port]/path
+ *   - ftpx_*:   the command line (options, positional arguments, --help),
+ *               connect + (FTPS) + login, error report, close, and a
+ *               progress display on stderr.
  *
  * C99 + POSIX.  Everything returned by these helpers is owned by the caller
  * and released with the matching *_free / *_end function.
@@ -13,17 +14,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ftp.h"
 
 /* ------------------------------------------------------------------ URL */
 
 typedef struct ftpurl {
-    char *scheme;   /* lower-cased scheme: "ftp" (a later issue adds "ftps") */
+    char *scheme;   /* lower-cased scheme: "ftp" or "ftps" (implicit FTPS)   */
     char *user;     /* percent-decoded; "anonymous" when the URL has none    */
     char *pass;     /* percent-decoded; "" when the URL has none              */
     char *host;     /* host name or address, IPv6 literal without brackets   */
-    uint16_t port;  /* port; the scheme's default (21) when the URL has none */
+    uint16_t port;  /* port; the scheme's default (ftp 21, ftps 990) when the
+                       URL has none                                          */
     char *path;     /* percent-decoded path after the host, without the one
                        leading '/'; "" = the login directory.  An absolute
                        server path is written ftp://host//abs or /%2Fabs     */
@@ -32,9 +35,12 @@ typedef struct ftpurl {
     bool has_port;  /* the URL named a port                                  */
 } ftpurl;
 
-/* Schemes this build accepts; the hook for ftps:// is here.  Returns the
- * default port of the scheme, or 0 if the scheme is not supported. */
+/* Schemes this build accepts: "ftp" (21) and "ftps" (implicit FTPS, 990).
+ * Returns the default port of the scheme, or 0 if it is not supported. */
 uint16_t ftpurl_default_port(const char *scheme);
+
+/* Whether u is an ftps:// URL (implicit FTPS: TLS from the first byte). */
+bool ftpurl_is_implicit_tls(const ftpurl *u);
 
 /* Parses url into *out (zeroed first).  Returns 0 on success; -1 on error,
  * with a message (no program prefix, no newline) in err[errlen] and *out
@@ -52,7 +58,7 @@ const char *ftpx_basename(const char *path);
  * to 1 on a malformed escape / %00 and 0 on out-of-memory. */
 char *ftpurl_decode(const char *src, size_t len, int *bad);
 
-/* ---------------------------------------------------- common options */
+/* ------------------------------------------------------- command line */
 
 typedef struct ftpx_opts {
     const char *prog;    /* "ftp-get": prefix of every message            */
@@ -60,29 +66,83 @@ typedef struct ftpx_opts {
     bool active;         /* --active: PORT/EPRT instead of PASV/EPSV       */
     bool debug;          /* --debug: ftp_set_debuglevel(s, 1)              */
     bool quiet;          /* -q/--quiet: no progress and no summary line    */
+    bool tls;            /* --tls: explicit FTPS (AUTH TLS) on ftp:// URLs */
+    const char *cacert;  /* --cacert FILE: extra trusted CAs (PEM), or NULL */
+    bool insecure;       /* --insecure: no certificate / host name check    */
 } ftpx_opts;
 
 void ftpx_opts_init(ftpx_opts *o, const char *prog);
 
 /* Tries the common options at argv[*i] (--timeout S, --timeout=S, --active,
- * --debug, -q, --quiet).  Returns 1 when consumed (*i advanced past any
- * value), 0 when argv[*i] is not a common option, -1 on a usage error
- * (message already printed). */
+ * --debug, -q, --quiet, --tls, --cacert FILE, --cacert=FILE, --insecure).
+ * Returns 1 when consumed (*i advanced past any value), 0 when argv[*i] is
+ * not a common option, -1 on a usage error (message already printed). */
 int ftpx_parse_common_option(ftpx_opts *o, int argc, char **argv, int *i);
 
 /* Text describing the common options, for --help. */
 extern const char ftpx_common_options_help[];
 
+/* What one program adds to the shared command line. */
+typedef struct ftpx_tool {
+    const char *prog;      /* "ftp-get"                                      */
+    const char *synopsis;  /* after the name: "[OPTIONS] URL [OUTFILE|-]"    */
+    const char *about;     /* what it does (lines ending in '\n')            */
+    const char *path_note; /* how the URL's path is used (lines, '\n'); NULL:
+                              relative to the login directory, //abs absolute */
+    const char *options;   /* --help text of its own options, or NULL        */
+    const char *exit_note; /* after "1 failure" in the exit status line, or
+                              NULL                                           */
+    int max_args;          /* positional arguments at most                   */
+    /* Its own options, tried before the common ones; NULL if none.  Returns
+     * 1 when argv[*i] was consumed (*i advanced), 0 when it is not one of
+     * them, -1 on a usage error (message "PROG: ..." already printed). */
+    int (*option)(void *ctx, const char *prog, int argc, char **argv, int *i);
+    void *option_ctx;
+} ftpx_tool;
+
+/* Prints the --help text of tool t on f. */
+void ftpx_usage(const ftpx_tool *t, FILE *f);
+
+/* Prints "PROG: MSG 'ARG'" (or "PROG: MSG" when arg is NULL) and the
+ * "Try 'PROG --help'" hint on stderr; returns 2, the usage-error status. */
+int ftpx_usage_error(const char *prog, const char *msg, const char *arg);
+
+/* The whole command line: initialises *o, handles "--", -h/--help,
+ * --version, the tool's options, the common options, and collects up to
+ * t->max_args positional arguments into pos[] (count in *npos).  Returns
+ * -1 to go on, or the exit status to return now (0 after --help or
+ * --version, 1 if writing them failed, 2 on a usage error). */
+int ftpx_parse_args(const ftpx_tool *t, int argc, char **argv, ftpx_opts *o,
+                    const char **pos, int *npos);
+
+/* Parses the URL argument and checks it against the options (--cacert and
+ * --insecure need FTPS).  Returns 0, or 2 after printing why (*u is then
+ * empty; ftpurl_free on it is harmless). */
+int ftpx_parse_url(const ftpx_opts *o, const char *text, ftpurl *u);
+
+/* Whether the session for u uses TLS (ftps:// or --tls). */
+bool ftpx_uses_tls(const ftpx_opts *o, const ftpurl *u);
+
+/* A new malloc'ed string a + b ("RETR " + path...), or NULL after printing
+ * "PROG: out of memory". */
+char *ftpx_concat(const ftpx_opts *o, const char *a, const char *b);
+
 /* ----------------------------------------------------------- session */
 
 /* Prints "PROG: WHAT: FTP_ERROR_X: <ftp_last_error(s)>" and, when the
- * server answered (ftp_last_code(s) != 0), "PROG: server reply: <reply>".
- * s may be NULL (then only the result name is printed). */
+ * server answered (ftp_last_code(s) != 0), "PROG: server reply: <reply>"
+ * (not for FTP_ERROR_TLS after a positive reply: that reply only preceded
+ * the failed handshake).  A rejected certificate adds a hint line.  s may
+ * be NULL (then only the result name is printed). */
 void ftpx_report(const ftpx_opts *o, const ftp_session *s, const char *what, ftp_result r);
 
 /* Creates a session for u, applies the options (timeout, passive/active,
- * debug), connects and logs in.  Returns the session, or NULL after
- * printing why (nothing left to free). */
+ * debug), connects and logs in.  With TLS (ftps:// or --tls) the session is
+ * made by ftp_session_new_tls from one ftp_tls_config built from --cacert /
+ * --insecure (freed at once); ftps:// sets implicit TLS; --tls secures the
+ * control connection with AUTH TLS before the login; both then send
+ * PBSZ 0 + PROT P so that every data connection is TLS too.  Returns the
+ * session, or NULL after printing why (nothing left to free). */
 ftp_session *ftpx_open(const ftpx_opts *o, const ftpurl *u);
 
 /* Polite close: QUIT (its failure is ignored), then ftp_session_free.

@@ -206,12 +206,21 @@ impl Session {
             .as_ref()
             .map(|c| c.host.clone())
             .ok_or_else(|| self.not_connected())?;
+        if self.context()?.store.is_empty() {
+            // TLS 1.3 sends its session tickets after the handshake: make
+            // sure they have been read before the data connection needs one.
+            if let Some(ctl) = self.control.as_mut() {
+                ctl.reader
+                    .get_mut()
+                    .process_tls_tickets(std::time::Duration::from_millis(250));
+            }
+        }
         let control_session = self
             .control
             .as_ref()
             .and_then(|c| c.reader.get_ref().tls_session());
         let ctx = self.context()?;
-        let session = ctx.store.latest().or(control_session);
+        let session = ctx.store.take().or(control_session);
         let tls = client_handshake(ctx, tcp, &host, session.as_ref(), false)?;
         let mut stream = NetStream::new_tls(tls, timeout)
             .map_err(|e| Error::from_io("configuring the data connection", e))?;

@@ -12,7 +12,7 @@ pub(crate) fn tls_error(what: &str, e: impl std::fmt::Display) -> Error {
 }
 
 /// Runs a client handshake on `tcp` for `host` (SNI and host name check),
-/// resuming `resume` when given; `control` marks the control connection.
+/// resuming `resume` when given; `control` names the connection in errors.
 pub(crate) fn client_handshake(
     ctx: &TlsContext,
     tcp: TcpStream,
@@ -31,9 +31,6 @@ pub(crate) fn client_handshake(
         cfg.set_verify(SslVerifyMode::NONE);
     }
     let mut ssl = cfg.into_ssl(host).map_err(|e| tls_error(what, e))?;
-    if control {
-        super::SessionStore::mark_control(&mut ssl).map_err(|e| tls_error(what, e))?;
-    }
     if let Some(session) = resume {
         super::SessionStore::resume(&mut ssl, session).map_err(|e| tls_error(what, e))?;
     }

@@ -17,9 +17,30 @@ Servers (all by default; --only picks some):
            permissions on FTP_TEST_PYFTPD_ROOT, anonymous read-only on the
            same directory.  Supports MLSD/MLST, UTF-8 names.
   pyftpds  pyftpdlib with explicit FTPS (AUTH TLS) on 127.0.0.1, same user
-           and fixtures, certificate for "localhost"/127.0.0.1/::1 issued by
-           a throw-away CA (FTP_TEST_PYFTPDS_CAFILE).  TLS optional on both
-           connections.
+           and fixtures, the good certificate below.  TLS optional on both
+           connections; PBSZ, PROT C/P, and CCC (added by pyftpd_server.py).
+  vsftpds  vsftpd with explicit FTPS on 127.0.0.1 (announced as HOST
+           "localhost"), anonymous, same layout and fixtures as vsftpd.
+           TLS required for login and data (force_*_ssl), data connections
+           must resume the control connection's TLS session
+           (require_ssl_reuse: plain ftplib gets "522 SSL connection failed:
+           session reuse required"), uploads must end with close_notify
+           (strict_ssl_read_eof: else "426 Failure reading network stream.").
+           TLS 1.2 and 1.3; ssl_ciphers=HIGH.
+  vsftpdi  the same with implicit FTPS (TLS handshake first, then 220).
+  badcert  three explicit FTPS vsftpd servers (only AUTH TLS and the
+           handshake matter) whose certificate is for the wrong host
+           (DNS:wrong.example), expired, or self-signed.
+
+TLS files (made at start in <workdir>/tls, FTP_TEST_TLS_DIR, RSA 2048):
+  ca.pem (FTP_TEST_TLS_CAFILE) and ca-key.pem: the test CA
+  server-cert.pem + server-key.pem: DNS:localhost, IP:127.0.0.1, IP:::1,
+      signed by the CA (pyftpds, vsftpds, vsftpdi)
+  wronghost-cert.pem: DNS:wrong.example only, signed by the CA
+  expired-cert.pem: localhost/127.0.0.1/::1, signed by the CA, expired
+      30 days ago (both use server-key.pem)
+  selfsigned-cert.pem + selfsigned-key.pem: localhost/127.0.0.1/::1,
+      self-signed
 
 Fixtures (in vsftpd's pub/ and at the top of each pyftpdlib root):
   hello.txt          "hello world\\n" (12 bytes)
@@ -30,7 +51,9 @@ Fixtures (in vsftpd's pub/ and at the top of each pyftpdlib root):
   subdir/nested.txt  "nested file\\n"
 pyftpdlib roots also hold `café.txt` ("café\\n", UTF-8) and `a b;c.txt`.
 
-When every server answers with a 220 greeting, the env file is written
+When every server answers with a 220 greeting (for the FTPS vsftpd servers:
+after a TLS handshake, unverified, following AUTH TLS or, for vsftpdi,
+before the 220), the env file is written
 (atomically) as shell-sourceable KEY=VALUE lines (see ENV KEYS below) and a
 line "READY" is printed on stdout.  The launcher then stays in the
 foreground until SIGTERM/SIGINT/SIGHUP, stops exactly the server processes
@@ -46,9 +69,15 @@ ENV KEYS
   FTP_TEST_PYFTPD_USER=tester     FTP_TEST_PYFTPD_PASS=secret
   FTP_TEST_PYFTPDS_HOST=127.0.0.1 FTP_TEST_PYFTPDS_PORT FTP_TEST_PYFTPDS_ROOT
   FTP_TEST_PYFTPDS_USER=tester    FTP_TEST_PYFTPDS_PASS=secret
-  FTP_TEST_PYFTPDS_CAFILE (PEM CA certificate to trust)
+  FTP_TEST_PYFTPDS_CAFILE (PEM CA certificate to trust, = TLS_CAFILE)
+  FTP_TEST_VSFTPDS_HOST=localhost FTP_TEST_VSFTPDS_PORT FTP_TEST_VSFTPDS_ROOT
+  FTP_TEST_VSFTPDI_HOST=localhost FTP_TEST_VSFTPDI_PORT FTP_TEST_VSFTPDI_ROOT
+  FTP_TEST_BADCERT_HOST=localhost FTP_TEST_BADCERT_WRONGHOST_PORT
+  FTP_TEST_BADCERT_EXPIRED_PORT   FTP_TEST_BADCERT_SELFSIGNED_PORT
+  FTP_TEST_TLS_CAFILE (the test CA, PEM)  FTP_TEST_TLS_DIR (all TLS files)
   FTP_TEST_SERVERS_WORKDIR (temporary directory holding roots, configs, logs)
-Only the keys of the servers started are written.
+Only the keys of the servers started are written (TLS_* with any of
+pyftpds, vsftpds, vsftpdi, badcert).
 """
 
 import argparse
@@ -61,6 +90,7 @@ import shlex
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -68,7 +98,13 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VSFTPD = "/usr/sbin/vsftpd"
-ALL_SERVERS = ("vsftpd", "vsftpd6", "pyftpd", "pyftpds")
+VSFTPD_SSL_REQUEST_CERT = "YES"  # vsftpd's default
+ALL_SERVERS = ("vsftpd", "vsftpd6", "pyftpd", "pyftpds", "vsftpds",
+               "vsftpdi", "badcert")
+TLS_SERVERS = ("pyftpds", "vsftpds", "vsftpdi", "badcert")
+# the `badcert` group: explicit FTPS vsftpd servers with a bad certificate
+BADCERT_KINDS = ("wronghost", "expired", "selfsigned")
+TLS_HOST_NAME = "localhost"  # FTP_TEST_VSFTPD{S,I}_HOST, FTP_TEST_BADCERT_HOST
 READY_TIMEOUT = 15.0
 PY_USER = "tester"
 PY_PASS = "secret"
@@ -184,51 +220,84 @@ def _child_setup():
         pass
 
 
-def wait_greeting(family, host, port, proc, timeout, name, logpath):
-    """Wait until (host, port) sends a 220 reply; fail if proc exits."""
+def _read_reply(sock):
+    """One (possibly multi-line) FTP reply from sock, as its last line."""
+    f = sock.makefile("rb")
+    try:
+        while True:
+            line = f.readline(8192)
+            if not line:
+                raise OSError("connection closed before a reply")
+            if line[:3].isdigit() and line[3:4] == b" ":
+                return line
+    finally:
+        f.close()
+
+
+def _probe_context():
+    """TLS client context for readiness checks: no verification (the bad
+    certificate servers must pass too)."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
+def wait_greeting(family, host, port, proc, timeout, name, logpath,
+                  tls=None):
+    """Wait until (host, port) sends a 220 reply; fail if proc exits.
+    tls="explicit": then AUTH TLS must get 234 and a TLS handshake succeed;
+    tls="implicit": the TLS handshake comes first, then the 220."""
     deadline = time.monotonic() + timeout
     last_err = None
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise ServerDied(name, proc.returncode, logpath)
+        s = None
         try:
             s = socket.socket(family, socket.SOCK_STREAM)
             s.settimeout(3)
             s.connect((host, port))
-            f = s.makefile("rb")
+            if tls == "implicit":
+                s = _probe_context().wrap_socket(s)
+            line = _read_reply(s)
+            if not line.startswith(b"220 "):
+                raise OSError("unexpected greeting %r" % line)
+            greeting = line.decode("latin-1").strip()
+            if tls == "explicit":
+                s.sendall(b"AUTH TLS\r\n")
+                r = _read_reply(s)
+                if not r.startswith(b"234 "):
+                    raise LauncherError("%s: AUTH TLS answered %r%s" % (
+                        name, r, log_tail(logpath)))
+                s = _probe_context().wrap_socket(s)
+            if tls:
+                greeting += " [%s %s]" % (s.version(), s.cipher()[0])
             try:
-                while True:
-                    line = f.readline(8192)
-                    if not line:
-                        raise OSError("connection closed before greeting")
-                    if line[:3].isdigit() and line[3:4] == b" ":
-                        break
-                if not line.startswith(b"220 "):
-                    raise OSError("unexpected greeting %r" % line)
-                try:
-                    s.sendall(b"QUIT\r\n")
-                    f.readline(8192)
-                except OSError:
-                    pass
-                # The 220 could come from someone else's server that won
-                # the race for this port: make sure the listening socket
-                # is really ours.
-                if not listens_on(proc.pid, family, port):
-                    if proc.poll() is not None:
-                        raise ServerDied(name, proc.returncode, logpath)
-                    raise OSError("port %d answers but is not held by "
-                                  "pid %d" % (port, proc.pid))
-                return line.decode("latin-1").strip()
-            finally:
-                f.close()
-                s.close()
-        except OSError as e:
+                s.sendall(b"QUIT\r\n")
+                _read_reply(s)
+            except OSError:
+                pass
+            # The 220 could come from someone else's server that won
+            # the race for this port: make sure the listening socket
+            # is really ours.
+            if not listens_on(proc.pid, family, port):
+                if proc.poll() is not None:
+                    raise ServerDied(name, proc.returncode, logpath)
+                raise OSError("port %d answers but is not held by "
+                              "pid %d" % (port, proc.pid))
+            return greeting
+        except OSError as e:  # includes ssl.SSLError
             last_err = e
             time.sleep(0.1)
+        finally:
+            if s is not None:
+                s.close()
     raise LauncherError(
-        "%s did not answer with a 220 greeting on %s port %d within %.0f s "
-        "(last error: %s)%s" % (name, host, port, timeout, last_err,
-                                log_tail(logpath)))
+        "%s did not answer with a 220 greeting%s on %s port %d within "
+        "%.0f s (last error: %s)%s"
+        % (name, {"explicit": " and AUTH TLS", "implicit": " over TLS"}
+           .get(tls, ""), host, port, timeout, last_err, log_tail(logpath)))
 
 
 def listens_on(pid, family, port):
@@ -449,8 +518,7 @@ tcp_wrappers=NO
 userlist_enable=NO
 secure_chroot_dir={empty}
 nopriv_user=nobody
-ssl_enable=NO
-use_localtime=YES
+{ssl}use_localtime=YES
 hide_ids=NO
 max_clients=0
 max_per_ip=0
@@ -465,8 +533,44 @@ vsftpd_log_file={logfile}
 xferlog_file={logfile}
 """
 
+VSFTPD_NO_TLS = "ssl_enable=NO\n"
 
-def start_vsftpd(name, workdir, big, ipv6, log_protocol, taken_ports):
+# FTPS: TLS required for login and data, data connections must resume the
+# control connection's TLS session, uploads must end with close_notify.
+# vsftpd 3.0.3 uses SSLv23_server_method(): ssl_tlsv1=YES allows TLS 1.0
+# and, as there is no option to forbid them, TLS 1.1, 1.2 and 1.3 too (the
+# Debian 12 OpenSSL 3.0 refuses TLS 1.0/1.1 at its default security level).
+# ssl_ciphers only affects TLS <= 1.2 (the Debian build's default is the
+# single suite ECDHE-RSA-AES256-GCM-SHA384); TLS 1.3 suites are OpenSSL's
+# defaults.
+VSFTPD_TLS_CONF = """\
+ssl_enable=YES
+implicit_ssl={implicit}
+allow_anon_ssl=YES
+force_anon_logins_ssl=YES
+force_anon_data_ssl=YES
+force_local_logins_ssl=YES
+force_local_data_ssl=YES
+require_ssl_reuse=YES
+ssl_sslv2=NO
+ssl_sslv3=NO
+ssl_tlsv1=YES
+ssl_ciphers=HIGH
+ssl_request_cert={request_cert}
+require_cert=NO
+strict_ssl_read_eof=YES
+strict_ssl_write_shutdown=NO
+debug_ssl={debug}
+rsa_cert_file={cert}
+rsa_private_key_file={key}
+"""
+
+
+def start_vsftpd(name, workdir, big, ipv6, log_protocol, taken_ports,
+                 tls=None, host_name=None):
+    """tls: None (plain) or (mode, certfile, keyfile), mode "explicit" or
+    "implicit".  host_name: the HOST written to the env file (default: the
+    address listened on)."""
     if not os.path.exists(VSFTPD):
         raise LauncherError("%s: %s not found (apt-get install vsftpd)"
                             % (name, VSFTPD))
@@ -509,10 +613,19 @@ def start_vsftpd(name, workdir, big, ipv6, log_protocol, taken_ports):
     for attempt in range(5):
         port = free_port(family, host)
         pmin, pmax = free_range(family, host, taken=taken_ports | {port})
+        if tls:
+            mode, certfile, keyfile = tls
+            ssl_conf = VSFTPD_TLS_CONF.format(
+                implicit="YES" if mode == "implicit" else "NO",
+                request_cert=VSFTPD_SSL_REQUEST_CERT,
+                debug="YES" if log_protocol else "NO",
+                cert=certfile, key=keyfile)
+        else:
+            ssl_conf = VSFTPD_NO_TLS
         with open(conf, "w") as f:
             f.write(VSFTPD_CONF.format(
                 listen=listen, port=port, root=root, pasv_min=pmin,
-                pasv_max=pmax, empty=empty,
+                pasv_max=pmax, empty=empty, ssl=ssl_conf,
                 xferlog="YES" if log_protocol else "NO",
                 logfile=os.path.join(base, "protocol.log")))
         os.chmod(conf, 0o600)
@@ -520,7 +633,8 @@ def start_vsftpd(name, workdir, big, ipv6, log_protocol, taken_ports):
         srv.port = port
         try:
             srv.greeting = wait_greeting(family, host, port, srv.proc,
-                                         READY_TIMEOUT, name, logpath)
+                                         READY_TIMEOUT, name, logpath,
+                                         tls=tls[0] if tls else None)
         except ServerDied as e:
             srv.stop()
             last = e
@@ -533,7 +647,7 @@ def start_vsftpd(name, workdir, big, ipv6, log_protocol, taken_ports):
             raise
         taken_ports |= {port} | set(range(pmin, pmax + 1))
         key = "FTP_TEST_%s_" % name.upper()
-        srv.env = {key + "HOST": host, key + "PORT": str(port),
+        srv.env = {key + "HOST": host_name or host, key + "PORT": str(port),
                    key + "ROOT": root}
         return srv
     raise last
@@ -541,84 +655,152 @@ def start_vsftpd(name, workdir, big, ipv6, log_protocol, taken_ports):
 
 # ------------------------------------------------------------- pyftpdlib
 
-def make_tls_files(base):
-    """A throw-away CA and a server certificate it signed."""
+class TlsFiles:
+    """Paths of the certificates made by make_tls_files()."""
+
+    def __init__(self, d):
+        self.dir = d
+        self.ca = os.path.join(d, "ca.pem")
+        self.ca_key = os.path.join(d, "ca-key.pem")
+        self.server_cert = os.path.join(d, "server-cert.pem")
+        self.server_key = os.path.join(d, "server-key.pem")
+        self.wronghost_cert = os.path.join(d, "wronghost-cert.pem")
+        self.expired_cert = os.path.join(d, "expired-cert.pem")
+        self.selfsigned_cert = os.path.join(d, "selfsigned-cert.pem")
+        self.selfsigned_key = os.path.join(d, "selfsigned-key.pem")
+
+    def pair(self, kind):
+        """(certfile, keyfile) of kind good/wronghost/expired/selfsigned."""
+        return {
+            "good": (self.server_cert, self.server_key),
+            "wronghost": (self.wronghost_cert, self.server_key),
+            "expired": (self.expired_cert, self.server_key),
+            "selfsigned": (self.selfsigned_cert, self.selfsigned_key),
+        }[kind]
+
+
+def make_tls_files(d):
+    """Make the test PKI in directory d (see TlsFiles and the docstring):
+    one CA (RSA 2048 like all keys, valid until 30 days from now) that signs
+      server-cert.pem     DNS:localhost, IP:127.0.0.1, IP:::1 (good)
+      wronghost-cert.pem  DNS:wrong.example only
+      expired-cert.pem    localhost/127.0.0.1/::1, valid 60 to 30 days ago
+                          (the CA is valid from 90 days ago)
+    (all three use server-key.pem), and
+      selfsigned-cert.pem localhost/127.0.0.1/::1, self-signed, own key.
+    Certificate files hold only the leaf (no chain)."""
     try:
         from cryptography import x509
         from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.hazmat.primitives.asymmetric import rsa
         from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
     except ImportError as e:
-        raise LauncherError("pyftpds: python package `cryptography` is "
+        raise LauncherError("TLS: python package `cryptography` is "
                             "missing (%s): pip install pyopenssl" % e)
     import ipaddress
 
+    os.mkdir(d)
+    os.chmod(d, 0o755)
+    files = TlsFiles(d)
     now = datetime.datetime.now(datetime.timezone.utc)
     start = now - datetime.timedelta(days=1)
     end = now + datetime.timedelta(days=30)
 
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
-                                            "libftp test CA")])
+    def new_key():
+        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    def cn(text):
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, text)])
+
+    def key_usage(ca):
+        return x509.KeyUsage(
+            digital_signature=True, content_commitment=False,
+            key_encipherment=not ca, data_encipherment=False,
+            key_agreement=False, key_cert_sign=ca, crl_sign=ca,
+            encipher_only=False, decipher_only=False)
+
+    localhost_san = x509.SubjectAlternativeName([
+        x509.DNSName("localhost"),
+        x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+        x509.IPAddress(ipaddress.ip_address("::1"))])
+
+    def leaf(subject, san, key, issuer_name, issuer_key, not_before,
+             not_after):
+        b = (x509.CertificateBuilder()
+             .subject_name(subject).issuer_name(issuer_name)
+             .public_key(key.public_key())
+             .serial_number(x509.random_serial_number())
+             .not_valid_before(not_before).not_valid_after(not_after)
+             .add_extension(x509.BasicConstraints(ca=False, path_length=None),
+                            critical=True)
+             .add_extension(key_usage(False), critical=True)
+             .add_extension(x509.ExtendedKeyUsage(
+                 [ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+             .add_extension(san, critical=False)
+             .add_extension(x509.SubjectKeyIdentifier.from_public_key(
+                 key.public_key()), critical=False))
+        if issuer_key is not key:
+            b = b.add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                    issuer_key.public_key()), critical=False)
+        return b.sign(issuer_key, hashes.SHA256())
+
+    ca_key = new_key()
+    ca_name = cn("libftp test CA")
     ca = (x509.CertificateBuilder()
           .subject_name(ca_name).issuer_name(ca_name)
           .public_key(ca_key.public_key())
           .serial_number(x509.random_serial_number())
-          .not_valid_before(start).not_valid_after(end)
+          # valid before the expired certificate was, so that only the
+          # leaf's dates are wrong in that case
+          .not_valid_before(now - datetime.timedelta(days=90))
+          .not_valid_after(end)
           .add_extension(x509.BasicConstraints(ca=True, path_length=0),
                          critical=True)
-          .add_extension(x509.KeyUsage(
-              digital_signature=True, content_commitment=False,
-              key_encipherment=False, data_encipherment=False,
-              key_agreement=False, key_cert_sign=True, crl_sign=True,
-              encipher_only=False, decipher_only=False), critical=True)
+          .add_extension(key_usage(True), critical=True)
           .add_extension(x509.SubjectKeyIdentifier.from_public_key(
               ca_key.public_key()), critical=False)
           .sign(ca_key, hashes.SHA256()))
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    cert = (x509.CertificateBuilder()
-            .subject_name(name).issuer_name(ca_name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(start).not_valid_after(end)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None),
-                           critical=True)
-            .add_extension(x509.KeyUsage(
-                digital_signature=True, content_commitment=False,
-                key_encipherment=True, data_encipherment=False,
-                key_agreement=False, key_cert_sign=False, crl_sign=False,
-                encipher_only=False, decipher_only=False), critical=True)
-            .add_extension(x509.ExtendedKeyUsage(
-                [ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .add_extension(x509.SubjectAlternativeName([
-                x509.DNSName("localhost"),
-                x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-                x509.IPAddress(ipaddress.ip_address("::1"))]),
-                critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    key = new_key()
+    good = leaf(cn("localhost"), localhost_san, key, ca_name, ca_key,
+                start, end)
+    wrong = leaf(cn("wrong.example"),
+                 x509.SubjectAlternativeName([x509.DNSName("wrong.example")]),
+                 key, ca_name, ca_key, start, end)
+    expired = leaf(cn("localhost"), localhost_san, key, ca_name, ca_key,
+                   now - datetime.timedelta(days=60),
+                   now - datetime.timedelta(days=30))
+    ss_key = new_key()
+    ss_name = cn("localhost (self-signed)")
+    selfsigned = leaf(ss_name, localhost_san, ss_key, ss_name, ss_key,
+                      start, end)
 
     pem = serialization.Encoding.PEM
-    cafile = os.path.join(base, "ca.pem")
-    certfile = os.path.join(base, "server-cert.pem")
-    keyfile = os.path.join(base, "server-key.pem")
-    with open(cafile, "wb") as f:
-        f.write(ca.public_bytes(pem))
-    with open(certfile, "wb") as f:
-        f.write(cert.public_bytes(pem) + ca.public_bytes(pem))
-    with open(keyfile, "wb") as f:
-        f.write(key.private_bytes(pem, serialization.PrivateFormat.PKCS8,
-                                  serialization.NoEncryption()))
-    os.chmod(keyfile, 0o600)
-    os.chmod(cafile, 0o644)
-    os.chmod(certfile, 0o644)
-    return cafile, certfile, keyfile
+
+    def write(path, data, mode=0o644):
+        with open(path, "wb") as f:
+            f.write(data)
+        os.chmod(path, mode)
+
+    def key_bytes(k):
+        return k.private_bytes(pem, serialization.PrivateFormat.PKCS8,
+                               serialization.NoEncryption())
+
+    write(files.ca, ca.public_bytes(pem))
+    write(files.ca_key, key_bytes(ca_key), 0o600)
+    write(files.server_cert, good.public_bytes(pem))
+    write(files.server_key, key_bytes(key), 0o600)
+    write(files.wronghost_cert, wrong.public_bytes(pem))
+    write(files.expired_cert, expired.public_bytes(pem))
+    write(files.selfsigned_cert, selfsigned.public_bytes(pem))
+    write(files.selfsigned_key, key_bytes(ss_key), 0o600)
+    return files
 
 
 def start_pyftpd(name, workdir, big, tls):
+    """tls: None (plain FTP) or the TlsFiles whose good certificate the
+    server uses (explicit FTPS)."""
     try:
         import pyftpdlib  # noqa: F401
         if tls:
@@ -639,7 +821,8 @@ def start_pyftpd(name, workdir, big, tls):
     tls_args = []
     cafile = None
     if tls:
-        cafile, certfile, keyfile = make_tls_files(base)
+        cafile = tls.ca
+        certfile, keyfile = tls.pair("good")
         tls_args = ["--certfile", certfile, "--keyfile", keyfile]
     last = None
     for attempt in range(5):
@@ -673,6 +856,25 @@ def start_pyftpd(name, workdir, big, tls):
 
 
 # ------------------------------------------------------------------ main
+
+def check_localhost():
+    """The TLS vsftpd servers listen on 127.0.0.1 only but are announced as
+    "localhost" (for host name checks): warn if that name does not lead to
+    127.0.0.1."""
+    try:
+        addrs = [ai[4][0] for ai in socket.getaddrinfo(
+            TLS_HOST_NAME, 21, type=socket.SOCK_STREAM)]
+    except OSError as e:
+        addrs = []
+        log("WARNING: %s does not resolve (%s)" % (TLS_HOST_NAME, e))
+    if addrs and "127.0.0.1" not in addrs:
+        log("WARNING: %s resolves to %s, not 127.0.0.1; the FTPS vsftpd "
+            "servers listen on 127.0.0.1 only" % (TLS_HOST_NAME, addrs))
+    elif addrs and addrs[0] != "127.0.0.1":
+        log("note: %s resolves to %s first; clients fall back to "
+            "127.0.0.1 after a refused connection" % (TLS_HOST_NAME,
+                                                      addrs[0]))
+
 
 def write_env(path, env):
     path = os.path.abspath(path)
@@ -711,7 +913,8 @@ def main():
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary directory on exit")
     ap.add_argument("--log-protocol", action="store_true",
-                    help="make vsftpd log every command/reply to "
+                    help="make vsftpd log every command/reply (and, "
+                         "debug_ssl, TLS diagnostics) to "
                          "<workdir>/<name>/protocol.log")
     args = ap.parse_args()
 
@@ -740,16 +943,41 @@ def main():
     try:
         big = big_bytes()
         taken = set()
-        for name in args.only:
-            if name in ("vsftpd", "vsftpd6"):
-                srv = start_vsftpd(name, workdir, big, name == "vsftpd6",
-                                   args.log_protocol, taken)
-            else:
-                srv = start_pyftpd(name, workdir, big, name == "pyftpds")
+        env = {}
+        tls = None
+        if any(n in TLS_SERVERS for n in args.only):
+            tls = make_tls_files(os.path.join(workdir, "tls"))
+            env["FTP_TEST_TLS_CAFILE"] = tls.ca
+            env["FTP_TEST_TLS_DIR"] = tls.dir
+            check_localhost()
+
+        def started(srv):
             servers.append(srv)
             log("%s ready on %s port %d (pid %d): %s"
-                % (name, srv.host, srv.port, srv.proc.pid, srv.greeting))
-        env = {}
+                % (srv.name, srv.host, srv.port, srv.proc.pid, srv.greeting))
+
+        for name in args.only:
+            if name in ("vsftpd", "vsftpd6"):
+                started(start_vsftpd(name, workdir, big, name == "vsftpd6",
+                                     args.log_protocol, taken))
+            elif name in ("vsftpds", "vsftpdi"):
+                mode = "explicit" if name == "vsftpds" else "implicit"
+                started(start_vsftpd(name, workdir, big, False,
+                                     args.log_protocol, taken,
+                                     tls=(mode,) + tls.pair("good"),
+                                     host_name=TLS_HOST_NAME))
+            elif name == "badcert":
+                for kind in BADCERT_KINDS:
+                    srv = start_vsftpd("vsftpd_badcert_" + kind, workdir,
+                                       big, False, args.log_protocol, taken,
+                                       tls=("explicit",) + tls.pair(kind))
+                    srv.env = {"FTP_TEST_BADCERT_%s_PORT" % kind.upper():
+                               str(srv.port)}
+                    started(srv)
+                env["FTP_TEST_BADCERT_HOST"] = TLS_HOST_NAME
+            else:
+                started(start_pyftpd(name, workdir, big,
+                                     tls if name == "pyftpds" else None))
         for srv in servers:
             env.update(srv.env)
         env["FTP_TEST_SERVERS_WORKDIR"] = workdir

@@ -5,9 +5,11 @@ Usage: python3 tests/servers/selftest.py ENV_FILE [-v]
 
 Reads the KEY=VALUE env file written by ftpservers.py and exercises every
 server it lists: login, listings, download/upload/rename/delete, passive
-and active mode, EPSV/EPRT on ::1, MLSD, UTF-8 names, FTPS.  With -v also
-prints the replies servers give to a few error cases (useful when writing
-tests that check codes/texts).  Exits non-zero on the first failure.
+and active mode, EPSV/EPRT on ::1, MLSD, UTF-8 names, FTPS (explicit and
+implicit, TLS 1.2 and 1.3, session reuse, close_notify, CCC, certificate
+errors).  With -v also prints the replies servers give to a few error cases
+(useful when writing tests that check codes/texts).  Exits non-zero on the
+first failure.
 """
 
 import ftplib
@@ -15,11 +17,14 @@ import hashlib
 import io
 import os
 import shlex
+import socket
 import ssl
 import sys
+import warnings
 
 VERBOSE = "-v" in sys.argv[2:]
 BIG_SHA256 = None
+BIG = None
 
 
 def load_env(path):
@@ -258,12 +263,320 @@ def pyftpd(env, key, tag, tls=False):
         ok("%s: certificate also valid for 'localhost'" % tag)
 
 
+# ------------------------------------------------------------------ FTPS
+
+class ReuseFTP_TLS(ftplib.FTP_TLS):
+    """ftplib.FTP_TLS whose protected data connections resume the control
+    connection's TLS session (plain ftplib does not, and vsftpd with
+    require_ssl_reuse refuses that).  Records how the last data connection
+    went in last_data = (TLS version, session reused)."""
+
+    last_data = None
+
+    def ntransfercmd(self, cmd, rest=None):
+        conn, size = ftplib.FTP.ntransfercmd(self, cmd, rest)
+        if self._prot_p:
+            conn = self.context.wrap_socket(
+                conn, server_hostname=self.host, session=self.sock.session,
+                suppress_ragged_eofs=False)
+            self.last_data = (conn.version(), conn.session_reused)
+        return conn, size
+
+
+class ImplicitFTP_TLS(ReuseFTP_TLS):
+    """Implicit FTPS: TLS from the first byte of the control connection."""
+
+    def connect(self, host="", port=0, timeout=-999, source_address=None):
+        if host:
+            self.host = host
+        if port:
+            self.port = port
+        if timeout != -999:
+            self.timeout = timeout
+        sock = socket.create_connection((self.host, self.port), self.timeout)
+        self.af = sock.family
+        self.sock = self.context.wrap_socket(sock, server_hostname=self.host)
+        self.file = self.sock.makefile("r", encoding=self.encoding)
+        self.welcome = self.getresp()
+        return self.welcome
+
+
+def tls_context(env, version=None):
+    """Verifying context trusting the test CA; version pins min and max."""
+    ctx = ssl.create_default_context(cafile=env["FTP_TEST_TLS_CAFILE"])
+    if version is not None:
+        ctx.minimum_version = version
+        ctx.maximum_version = version
+    return ctx
+
+
+TLS_VERSIONS = ((ssl.TLSVersion.TLSv1_2, "TLSv1.2"),
+                (ssl.TLSVersion.TLSv1_3, "TLSv1.3"))
+
+
+def expect_error(fn, exc, text=None):
+    """Run fn; it must raise exc (with str(e) == text when given)."""
+    try:
+        r = fn()
+    except exc as e:
+        if text is not None:
+            assert str(e) == text, "%r != %r" % (str(e), text)
+        return e
+    raise AssertionError("expected %s, got %r" % (exc.__name__, r))
+
+
+def download_close_notify(ftp, cmd):
+    """Download over a protected data connection; returns (data, whether
+    the server ended it with close_notify)."""
+    ftp.voidcmd("TYPE I")
+    conn, _ = ftp.ntransfercmd(cmd)
+    buf = bytearray()
+    try:
+        while True:
+            chunk = conn.recv(65536)
+            if not chunk:
+                clean = True
+                break
+            buf += chunk
+    except ssl.SSLEOFError:
+        clean = False
+    conn.close()
+    ftp.voidresp()
+    return bytes(buf), clean
+
+
+def vsftpd_tls_quirks(env, host, port):
+    if not VERBOSE:
+        return
+    print("     -- vsftpds replies --")
+    ftp = ftplib.FTP_TLS(context=tls_context(env))
+    ftp.connect(host, port, timeout=20)
+    show("FEAT (before AUTH)", lambda: ftp.sendcmd("FEAT"))
+    show("PBSZ 0 (before AUTH)", lambda: ftp.sendcmd("PBSZ 0"))
+    show("PROT P (before AUTH)", lambda: ftp.sendcmd("PROT P"))
+    show("AUTH XYZ", lambda: ftp.sendcmd("AUTH XYZ"))
+    show("AUTH TLS", ftp.auth)
+    show("AUTH TLS (again)", lambda: ftp.sendcmd("AUTH TLS"))
+    show("login", ftp.login)
+    show("PROT P (no PBSZ yet)", lambda: ftp.sendcmd("PROT P"))
+    show("PBSZ 0", lambda: ftp.sendcmd("PBSZ 0"))
+    show("PBSZ 1", lambda: ftp.sendcmd("PBSZ 1"))
+    show("PROT S", lambda: ftp.sendcmd("PROT S"))
+    show("PROT E", lambda: ftp.sendcmd("PROT E"))
+    show("PROT X", lambda: ftp.sendcmd("PROT X"))
+    show("PROT C", lambda: ftp.sendcmd("PROT C"))
+    show("CCC", lambda: ftp.sendcmd("CCC"))
+    show("USER other (logged in)", lambda: ftp.sendcmd("USER other"))
+    show("QUIT", ftp.quit)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for v in (ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1):
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            ctx.set_ciphers("ALL:@SECLEVEL=0")
+            ctx.minimum_version = ctx.maximum_version = v
+            ftp = ftplib.FTP_TLS(context=ctx)
+            ftp.connect(host, port, timeout=20)
+
+            def try_auth():
+                try:
+                    return ftp.auth()
+                except ssl.SSLError as e:
+                    raise ftplib.Error("SSLError: %s" % e.reason)
+            show("AUTH TLS with only %s" % v.name, try_auth)
+            ftp.close()
+
+
+def vsftpds(env):
+    key = "FTP_TEST_VSFTPDS_"
+    host, port = env[key + "HOST"], int(env[key + "PORT"])
+    pub = os.path.join(env[key + "ROOT"], "pub")
+    tag = "vsftpds"
+
+    ftp = ftplib.FTP_TLS(context=tls_context(env))
+    ftp.connect(host, port, timeout=20)
+    print("     %s welcome: %s" % (tag, ftp.getwelcome()))
+    expect_error(lambda: ftp.sendcmd("USER anonymous"), ftplib.error_perm,
+                 "530 Anonymous sessions must use encryption.")
+    expect_error(lambda: ftp.sendcmd("NOOP"), (EOFError, OSError))
+    ftp.close()
+    ok("%s: USER before AUTH -> 530 Anonymous sessions must use "
+       "encryption. (and the connection is closed)" % tag)
+
+    # plain ftplib does not reuse the TLS session on data connections
+    ftp = ftplib.FTP_TLS(context=tls_context(env))
+    ftp.connect(host, port, timeout=20)
+    ftp.auth()
+    ftp.login()
+    e = expect_error(lambda: ftp.nlst(), ftplib.error_perm,
+                     "522 Data connections must be encrypted.")
+    ok("%s: PROT C data connection -> %s" % (tag, e))
+    ftp.prot_p()
+    e = expect_error(lambda: get(ftp, "pub/hello.txt"), ftplib.error_perm,
+                     "522 SSL connection failed: session reuse required")
+    expect_error(lambda: ftp.sendcmd("NOOP"), (EOFError, OSError))
+    ftp.close()
+    ok("%s: data connection without session reuse -> %s (session ends)"
+       % (tag, e))
+
+    for version, vname in TLS_VERSIONS:
+        t = "%s %s" % (tag, vname)
+        ftp = ReuseFTP_TLS(context=tls_context(env, version))
+        ftp.connect(host, port, timeout=20)
+        ftp.auth()
+        assert ftp.sock.version() == vname, ftp.sock.version()
+        ftp.login()
+        ftp.prot_p()
+        ftp.cwd("pub")
+        for passive in (True, False):
+            ftp.set_pasv(passive)
+            mode = "passive" if passive else "active"
+            check_fixtures(ftp, "%s %s" % (t, mode))
+            assert ftp.last_data == (vname, True), ftp.last_data
+            rw_cycle(ftp, "%s %s" % (t, mode), pub)
+        ftp.set_pasv(True)
+        ok("%s: data connections resumed the control session (%s)"
+           % (t, ftp.sock.cipher()[0]))
+        for cmd in ("RETR hello.txt", "RETR empty.bin", "LIST"):
+            _, clean = download_close_notify(ftp, cmd)
+            assert clean, "%s: no close_notify on %s" % (t, cmd)
+        ok("%s: server ends download data connections with close_notify"
+           % t)
+        # strict_ssl_read_eof: an upload ended by a bare TCP FIN (no
+        # close_notify) is refused (the data stays on disk).
+        data = os.urandom(200000)
+        ftp.voidcmd("TYPE I")
+        conn, _ = ftp.ntransfercmd("STOR noclose.bin")
+        conn.sendall(data)
+        conn.shutdown(socket.SHUT_WR)  # drops TLS without close_notify
+        e = expect_error(ftp.voidresp, ftplib.error_temp,
+                         "426 Failure reading network stream.")
+        conn.close()
+        with open(os.path.join(pub, "noclose.bin"), "rb") as f:
+            assert f.read() == data
+        ftp.delete("noclose.bin")
+        ok("%s: upload without close_notify -> %s" % (t, e))
+        ftp.voidcmd("NOOP")
+        ftp.quit()
+
+    # certificate checks by name and by address
+    for h in ("localhost", "127.0.0.1"):
+        ftp = ftplib.FTP_TLS(context=tls_context(env))
+        ftp.connect(h, port, timeout=20)
+        ftp.auth()
+        ftp.quit()
+    ok("%s: certificate valid for localhost and 127.0.0.1" % tag)
+    vsftpd_tls_quirks(env, host, port)
+
+
+def vsftpdi(env):
+    key = "FTP_TEST_VSFTPDI_"
+    host, port = env[key + "HOST"], int(env[key + "PORT"])
+    pub = os.path.join(env[key + "ROOT"], "pub")
+    tag = "vsftpdi"
+    for version, vname in TLS_VERSIONS:
+        t = "%s %s" % (tag, vname)
+        ftp = ImplicitFTP_TLS(context=tls_context(env, version))
+        ftp.connect(host, port, timeout=20)
+        assert ftp.sock.version() == vname
+        if version == ssl.TLSVersion.TLSv1_2:
+            print("     %s welcome (over TLS): %s" % (tag, ftp.getwelcome()))
+        ftp.login()
+        ftp.prot_p()
+        ftp.cwd("pub")
+        for passive in (True, False):
+            ftp.set_pasv(passive)
+            mode = "passive" if passive else "active"
+            check_fixtures(ftp, "%s %s" % (t, mode))
+            assert ftp.last_data == (vname, True), ftp.last_data
+            rw_cycle(ftp, "%s %s" % (t, mode), pub)
+        ftp.quit()
+    s = socket.create_connection(("127.0.0.1", port), timeout=20)
+    s.sendall(b"USER anonymous\r\n")
+    answer = b""
+    try:
+        while True:  # the text can come in two segments, then a reset
+            chunk = s.recv(200)
+            if not chunk:
+                break
+            answer += chunk
+    except ConnectionResetError:
+        pass
+    s.close()
+    assert answer.startswith(b"500 OOPS: "), answer
+    ok("%s: clear text to the implicit port -> %r" % (
+        tag, answer.decode("latin-1").strip()))
+
+
+def badcert(env):
+    host = env["FTP_TEST_BADCERT_HOST"]
+    want = {"WRONGHOST": (ssl.X509_V_ERR_HOSTNAME_MISMATCH if hasattr(
+                ssl, "X509_V_ERR_HOSTNAME_MISMATCH") else 62),
+            "EXPIRED": 10,      # X509_V_ERR_CERT_HAS_EXPIRED
+            "SELFSIGNED": 18}   # X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT
+    for kind, code in want.items():
+        port = int(env["FTP_TEST_BADCERT_%s_PORT" % kind])
+        ftp = ftplib.FTP_TLS(context=tls_context(env))
+        ftp.connect(host, port, timeout=20)
+        e = expect_error(ftp.auth, ssl.SSLCertVerificationError)
+        ftp.close()
+        assert e.verify_code == code, (kind, e.verify_code, e.verify_message)
+        # without verification the handshake works
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        ftp = ftplib.FTP_TLS(context=ctx)
+        ftp.connect(host, port, timeout=20)
+        ftp.auth()
+        ftp.quit()
+        ok("badcert %s: %s (verify code %d); fine unverified"
+           % (kind.lower(), e.verify_message, e.verify_code))
+    # the wrong-host certificate does chain to the CA
+    ctx = tls_context(env)
+    ctx.check_hostname = False
+    ftp = ftplib.FTP_TLS(context=ctx)
+    ftp.connect(host, int(env["FTP_TEST_BADCERT_WRONGHOST_PORT"]), timeout=20)
+    ftp.auth()
+    ftp.quit()
+    ok("badcert wronghost: accepted without the host name check")
+
+
+def pyftpds_extra(env):
+    """PROT C, CCC and session reuse on pyftpds."""
+    key = "FTP_TEST_PYFTPDS_"
+    port = int(env[key + "PORT"])
+    assert env[key + "CAFILE"] == env["FTP_TEST_TLS_CAFILE"]
+    for version, vname in TLS_VERSIONS:
+        t = "pyftpds %s" % vname
+        ftp = ReuseFTP_TLS(context=tls_context(env, version))
+        ftp.connect("localhost", port, timeout=20)
+        ftp.auth()
+        assert ftp.sock.version() == vname
+        ftp.login(env[key + "USER"], env[key + "PASS"])
+        ftp.prot_p()
+        assert get(ftp, "hello.txt") == b"hello world\n"
+        assert ftp.last_data == (vname, True), ftp.last_data
+        ftp.prot_c()
+        assert get(ftp, "hello.txt") == b"hello world\n"
+        ftp.prot_p()
+        r = ftp.ccc()
+        assert r == "200 Control connection back to clear text.", r
+        assert ftp.sendcmd("PWD").startswith("257 ")
+        assert get(ftp, "big.bin") == BIG  # PROT P still in force
+        e = expect_error(lambda: ftp.sendcmd("PROT C"), ftplib.error_perm)
+        ftp.quit()
+        ok("%s: PROT P/PROT C transfers, CCC -> %s, then clear control "
+           "and protected data; PROT after CCC -> %s" % (t, r, e))
+
+
 def main():
-    global BIG_SHA256
+    global BIG_SHA256, BIG
     env = load_env(sys.argv[1])
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import ftpservers
-    BIG_SHA256 = hashlib.sha256(ftpservers.big_bytes()).hexdigest()
+    BIG = ftpservers.big_bytes()
+    BIG_SHA256 = hashlib.sha256(BIG).hexdigest()
     if "FTP_TEST_VSFTPD_PORT" in env:
         vsftpd(env, "FTP_TEST_VSFTPD_", "vsftpd")
     if "FTP_TEST_VSFTPD6_PORT" in env:
@@ -272,6 +585,13 @@ def main():
         pyftpd(env, "FTP_TEST_PYFTPD_", "pyftpd")
     if "FTP_TEST_PYFTPDS_PORT" in env:
         pyftpd(env, "FTP_TEST_PYFTPDS_", "pyftpds", tls=True)
+        pyftpds_extra(env)
+    if "FTP_TEST_VSFTPDS_PORT" in env:
+        vsftpds(env)
+    if "FTP_TEST_VSFTPDI_PORT" in env:
+        vsftpdi(env)
+    if "FTP_TEST_BADCERT_HOST" in env:
+        badcert(env)
     print("ALL SERVER CHECKS PASSED")
 
 
