@@ -47,5 +47,7 @@ run_step "cmake configure (examples-c, tests/c)" \
   cmake -S examples-c -B build/ctest -DCMAKE_BUILD_TYPE=RelWithDebInfo
 run_step "cmake build" cmake --build build/ctest -j2
 run_step "ctest" ctest --test-dir build/ctest --output-on-failure
+run_step "C tests under valgrind memcheck" scripts/valgrind-ctest.sh build/ctest
+run_step "install: soname, pkg-config, find_package(ftp)" scripts/check-install.sh
 
 printf '\nALL TESTS PASSED\n'

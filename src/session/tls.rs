@@ -84,20 +84,28 @@ impl Session {
     /// Wraps the control connection in TLS (after AUTH TLS, or at once
     /// for implicit TLS).
     fn secure_control(&mut self) -> Result<()> {
-        self.context()?;
+        if let Err(e) = self.context() {
+            // The server expects a handshake now: clear text must not go on.
+            self.drop_control(&e);
+            return Err(e);
+        }
         let Some(ctl) = self.control.as_mut() else {
             return Err(self.not_connected());
         };
         if ctl.reader.buffered() > 0 {
-            return Err(Error::Proto(
-                "the server sent data before the TLS handshake".into(),
-            ));
+            let e = Error::Proto("the server sent data before the TLS handshake".into());
+            self.drop_control(&e);
+            return Err(e);
         }
         let stream: &mut NetStream = ctl.reader.get_mut();
-        let tcp = stream
-            .tcp()
-            .try_clone()
-            .map_err(|e| Error::from_io("preparing the TLS handshake", e))?;
+        let tcp = match stream.tcp().try_clone() {
+            Ok(tcp) => tcp,
+            Err(e) => {
+                let e = Error::from_io("preparing the TLS handshake", e);
+                self.drop_control(&e);
+                return Err(e);
+            }
+        };
         let ctx = self.tls.context.as_ref().expect("built above");
         match client_handshake(ctx, tcp, &ctl.host, None, true) {
             Ok(tls) => {
@@ -131,6 +139,12 @@ impl Session {
             return Err(Error::State(
                 "the control connection is already secured".into(),
             ));
+        }
+        // A configuration that cannot be built fails before AUTH TLS is
+        // sent, and like every TLS failure it closes the connection.
+        if let Err(e) = self.context() {
+            self.drop_control(&e);
+            return Err(e);
         }
         self.send_void("AUTH TLS")?;
         self.secure_control()
