@@ -28,6 +28,9 @@
 // The default port of implicit FTPS.
 #define IMPLICIT_PORT 990
 
+// The buffer of the fallback path (and of TLS transfers).
+#define BUFFER (256 * 1024)
+
 // `rest < 0` means: send no REST.
 #define FTP_NO_REST -1
 
@@ -195,6 +198,24 @@ enum ftp_result ftp_quit(struct ftp_session *s);
 // Closes the connection without sending anything. Safe to call twice, and
 // on a session that never connected.
 enum ftp_result ftp_close(struct ftp_session *s);
+
+// Downloads in binary mode (TYPE I, then `cmd`, e.g. "RETR name", after
+// `REST rest` when `rest >= 0`) straight into the open descriptor `fd`,
+// written at its current offset. On a plain data connection the bytes go
+// from the socket to `fd` inside the kernel (splice: zero-copy, for a
+// regular file or a pipe); under TLS, or for other descriptors, through a
+// 256 KiB buffer. `fd` is neither closed nor synced. A write error on `fd`
+// stops the transfer with `FTP_ERROR_IO` (the session stays usable); the
+// other outcomes are those of `ftp_retrbinary`.
+enum ftp_result ftp_retr_to_fd(struct ftp_session *s, const char *cmd, int fd, int64_t rest);
+
+// Uploads in binary mode (TYPE I, then `cmd`, e.g. "STOR name", after
+// `REST rest` when `rest >= 0`) what the open descriptor `fd` holds from
+// its current offset to its end. On a plain data connection a regular
+// file goes to the socket inside the kernel (sendfile: zero-copy); under
+// TLS, or from a pipe or socket, through a 256 KiB buffer. `fd` is not
+// closed. A read error on `fd` stops the upload with `FTP_ERROR_IO`.
+enum ftp_result ftp_stor_from_fd(struct ftp_session *s, const char *cmd, int fd, int64_t rest);
 
 // Lists a directory with MLSD (ftplib's `mlsd`): `path` NULL or "" = the
 // current directory; when `nfacts` > 0, `OPTS MLST f1;f2;` is sent first

@@ -50,6 +50,11 @@ impl DataConn {
         self.stream.tcp().as_raw_fd()
     }
 
+    /// The TCP socket when the connection is not TLS (for zero-copy).
+    pub(crate) fn plain_tcp(&self) -> Option<&TcpStream> {
+        (!self.stream.is_tls()).then(|| self.stream.tcp())
+    }
+
     /// True when the data connection is protected by TLS.
     pub fn is_tls(&self) -> bool {
         self.stream.is_tls()

@@ -18,6 +18,7 @@ pub mod reply_reader;
 pub mod session;
 pub mod stream;
 pub mod tls;
+pub mod zerocopy;
 
 mod ffi;
 

@@ -97,7 +97,7 @@ mod tests {
     #[test]
     fn long_line_and_endless_reply_are_protocol_errors() {
         let mut long = b"220 ".to_vec();
-        long.extend(std::iter::repeat(b'x').take(MAX_LINE + 1));
+        long.extend(std::iter::repeat_n(b'x', MAX_LINE + 1));
         long.extend_from_slice(b"\r\n");
         assert!(matches!(read(&long), Err(Error::Proto(_))));
 

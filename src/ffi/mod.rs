@@ -10,6 +10,7 @@ pub mod boundary;
 pub mod callbacks;
 pub mod commands;
 pub mod constants;
+pub mod fd_transfers;
 pub mod files;
 pub mod handle;
 pub mod result;

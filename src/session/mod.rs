@@ -5,6 +5,7 @@
 //! file operations), [`transfers`] (data connections and transfers).
 
 mod commands;
+mod fd_transfers;
 mod listings;
 mod settings;
 mod tls;

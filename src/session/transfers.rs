@@ -79,7 +79,7 @@ impl Session {
             Ok(stream) => stream,
             Err(e) => {
                 drop(token);
-                return self.fail(None, e);
+                return self.fail_transfer(None, e);
             }
         };
         Ok((DataConn::new(stream, token), size))
@@ -148,9 +148,9 @@ impl Session {
 
     /// Completes a transfer whose data went through: orderly close, then the
     /// final reply, which must be 2xx.
-    fn complete(&mut self, conn: DataConn) -> Result<Reply> {
+    pub(crate) fn complete_transfer(&mut self, conn: DataConn) -> Result<Reply> {
         if let Err(e) = conn.finish() {
-            return self.fail(None, e);
+            return self.fail_transfer(None, e);
         }
         self.voidresp()
     }
@@ -176,7 +176,7 @@ impl Session {
     /// Ends a transfer whose data connection failed: the server's final
     /// reply, when it is an error, explains best (a 426 gives `Temp`);
     /// otherwise the data connection's error is returned.
-    fn fail<T>(&mut self, conn: Option<DataConn>, err: Error) -> Result<T> {
+    pub(crate) fn fail_transfer<T>(&mut self, conn: Option<DataConn>, err: Error) -> Result<T> {
         if let Some(c) = conn {
             c.abandon();
         }
@@ -211,10 +211,10 @@ impl Session {
                         return Err(self.stop(conn, e, false));
                     }
                 }
-                Err(e) => return self.fail(Some(conn), e),
+                Err(e) => return self.fail_transfer(Some(conn), e),
             }
         }
-        let reply = self.complete(conn)?;
+        let reply = self.complete_transfer(conn)?;
         match announced {
             Some(size) if rest.is_none() && total < size => Err(Error::Proto(format!(
                 "the server announced {size} bytes but the data connection ended after {total}"
@@ -255,11 +255,11 @@ impl Session {
                 }
                 Err(LineError::Io(e)) => {
                     let e = Error::from_io("reading the data connection", e);
-                    return self.fail(Some(reader.into_inner()), e);
+                    return self.fail_transfer(Some(reader.into_inner()), e);
                 }
             }
         }
-        self.complete(reader.into_inner())
+        self.complete_transfer(reader.into_inner())
     }
 
     /// ftplib's `storbinary`: TYPE I, then blocks from `read` (which returns
@@ -284,13 +284,13 @@ impl Session {
                 Err(e) => return Err(self.stop(conn, e, true)),
             };
             if let Err(e) = conn.write_all(&buf[..n]) {
-                return self.fail(Some(conn), e);
+                return self.fail_transfer(Some(conn), e);
             }
             if let Err(e) = on_sent(&buf[..n]) {
                 return Err(self.stop(conn, e, true));
             }
         }
-        self.complete(conn)
+        self.complete_transfer(conn)
     }
 
     /// ftplib's `storlines`: TYPE A, then the lines of what `read` produces,
@@ -342,12 +342,12 @@ impl Session {
             }
             if out.len() >= 48 * 1024 || at_end {
                 if let Err(e) = conn.write_all(&out) {
-                    return self.fail(Some(conn), e);
+                    return self.fail_transfer(Some(conn), e);
                 }
                 out.clear();
             }
         }
-        self.complete(conn)
+        self.complete_transfer(conn)
     }
 }
 

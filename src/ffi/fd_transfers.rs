@@ -1,0 +1,65 @@
+//! Transfers between the server and a file descriptor of the caller.
+
+use super::boundary::with_session;
+use super::handle::ftp_session;
+use super::result::ftp_result;
+use super::strings::arg;
+use super::transfers::rest_of;
+use crate::error::Error;
+use std::ffi::{c_char, c_int};
+use std::os::fd::BorrowedFd;
+
+fn borrowed<'a>(fd: c_int) -> Result<BorrowedFd<'a>, Error> {
+    if fd < 0 {
+        return Err(Error::InvalidArgument(format!(
+            "fd {fd} is not a descriptor"
+        )));
+    }
+    // SAFETY: the caller promises fd stays open for the duration of the
+    // call (the contract of these functions); it is only borrowed.
+    Ok(unsafe { BorrowedFd::borrow_raw(fd) })
+}
+
+/// Downloads in binary mode (TYPE I, then `cmd`, e.g. "RETR name", after
+/// `REST rest` when `rest >= 0`) straight into the open descriptor `fd`,
+/// written at its current offset. On a plain data connection the bytes go
+/// from the socket to `fd` inside the kernel (splice: zero-copy, for a
+/// regular file or a pipe); under TLS, or for other descriptors, through a
+/// 256 KiB buffer. `fd` is neither closed nor synced. A write error on `fd`
+/// stops the transfer with `FTP_ERROR_IO` (the session stays usable); the
+/// other outcomes are those of `ftp_retrbinary`.
+#[no_mangle]
+pub extern "C" fn ftp_retr_to_fd(
+    s: *mut ftp_session,
+    cmd: *const c_char,
+    fd: c_int,
+    rest: i64,
+) -> ftp_result {
+    with_session(s, |s| {
+        // SAFETY: cmd is NULL or a C string.
+        let cmd = unsafe { arg(cmd, "cmd") }?;
+        let fd = borrowed(fd)?;
+        s.core.retr_to_fd(cmd, fd, rest_of(rest)).map(|_| ())
+    })
+}
+
+/// Uploads in binary mode (TYPE I, then `cmd`, e.g. "STOR name", after
+/// `REST rest` when `rest >= 0`) what the open descriptor `fd` holds from
+/// its current offset to its end. On a plain data connection a regular
+/// file goes to the socket inside the kernel (sendfile: zero-copy); under
+/// TLS, or from a pipe or socket, through a 256 KiB buffer. `fd` is not
+/// closed. A read error on `fd` stops the upload with `FTP_ERROR_IO`.
+#[no_mangle]
+pub extern "C" fn ftp_stor_from_fd(
+    s: *mut ftp_session,
+    cmd: *const c_char,
+    fd: c_int,
+    rest: i64,
+) -> ftp_result {
+    with_session(s, |s| {
+        // SAFETY: cmd is NULL or a C string.
+        let cmd = unsafe { arg(cmd, "cmd") }?;
+        let fd = borrowed(fd)?;
+        s.core.stor_from_fd(cmd, fd, rest_of(rest)).map(|_| ())
+    })
+}

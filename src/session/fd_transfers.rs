@@ -1,0 +1,125 @@
+//! Transfers straight between a data connection and a file descriptor
+//! (`ftp_retr_to_fd` / `ftp_stor_from_fd`): zero-copy on plain data
+//! connections, a large buffer under TLS or for descriptors the kernel
+//! cannot splice.
+
+use super::Session;
+use crate::data::DataConn;
+use crate::error::{Error, Result};
+use crate::zerocopy::{self, CopyError};
+use std::os::fd::BorrowedFd;
+
+impl Session {
+    /// Downloads in binary mode (TYPE I) into `fd` at its current offset,
+    /// after `REST rest` when given. Returns the number of bytes written.
+    pub fn retr_to_fd(&mut self, cmd: &str, fd: BorrowedFd<'_>, rest: Option<u64>) -> Result<u64> {
+        self.begin()?;
+        self.set_type('I')?;
+        let (mut conn, announced) = self.ntransfercmd(cmd, rest)?;
+        let copied = match conn.plain_tcp() {
+            Some(tcp) if zerocopy::can_splice_into(fd) => zerocopy::splice_socket_to_fd(tcp, fd),
+            _ => buffered_download(&mut conn, fd),
+        };
+        let total = match copied {
+            Ok(n) => n,
+            Err(e) => return self.copy_failed(conn, e),
+        };
+        self.complete_transfer(conn)?;
+        match announced {
+            Some(size) if rest.is_none() && total < size => Err(Error::Proto(format!(
+                "the server announced {size} bytes but the data connection ended after {total}"
+            ))),
+            _ => Ok(total),
+        }
+    }
+
+    /// Uploads in binary mode (TYPE I) what `fd` holds from its current
+    /// offset to its end, after `REST rest` when given. Returns the number
+    /// of bytes sent.
+    pub fn stor_from_fd(
+        &mut self,
+        cmd: &str,
+        fd: BorrowedFd<'_>,
+        rest: Option<u64>,
+    ) -> Result<u64> {
+        self.begin()?;
+        self.set_type('I')?;
+        let mut conn = self.transfercmd(cmd, rest)?;
+        let copied = match conn.plain_tcp() {
+            Some(tcp) if zerocopy::can_sendfile_from(fd) => {
+                zerocopy::sendfile_fd_to_socket(fd, tcp)
+            }
+            _ => buffered_upload(&mut conn, fd),
+        };
+        let total = match copied {
+            Ok(n) => n,
+            Err(e) => return self.copy_failed(conn, e),
+        };
+        self.complete_transfer(conn)?;
+        Ok(total)
+    }
+
+    /// A failed copy: a network error is reported with the server's final
+    /// reply when that is an error; a file error stops the transfer (the
+    /// connection is reset) and is returned once the final reply is read.
+    fn copy_failed<T>(&mut self, conn: DataConn, e: CopyError) -> Result<T> {
+        match e {
+            CopyError::Net(io) => {
+                let err = Error::from_io("on the data connection", io);
+                self.fail_transfer(Some(conn), err)
+            }
+            CopyError::File(io) => {
+                conn.abandon();
+                if self.is_connected() {
+                    let _ = self.getresp();
+                }
+                Err(Error::Io {
+                    context: "on the caller's file descriptor".into(),
+                    source: io,
+                })
+            }
+        }
+    }
+}
+
+fn buffered_download(
+    conn: &mut DataConn,
+    fd: BorrowedFd<'_>,
+) -> std::result::Result<u64, CopyError> {
+    let mut buf = vec![0u8; zerocopy::BUFFER];
+    let mut total = 0u64;
+    loop {
+        let n = conn
+            .read(&mut buf)
+            .map_err(|e| CopyError::Net(into_io(e)))?;
+        if n == 0 {
+            return Ok(total);
+        }
+        zerocopy::write_all_fd(fd, &buf[..n]).map_err(CopyError::File)?;
+        total += n as u64;
+    }
+}
+
+fn buffered_upload(conn: &mut DataConn, fd: BorrowedFd<'_>) -> std::result::Result<u64, CopyError> {
+    let mut buf = vec![0u8; zerocopy::BUFFER];
+    let mut total = 0u64;
+    loop {
+        let n = zerocopy::read_fd(fd, &mut buf).map_err(CopyError::File)?;
+        if n == 0 {
+            return Ok(total);
+        }
+        conn.write_all(&buf[..n])
+            .map_err(|e| CopyError::Net(into_io(e)))?;
+        total += n as u64;
+    }
+}
+
+/// The I/O error inside a data connection error (timeouts keep their kind).
+fn into_io(e: Error) -> std::io::Error {
+    match e {
+        Error::Io { source, .. } => source,
+        Error::Timeout(what) => std::io::Error::new(std::io::ErrorKind::TimedOut, what),
+        Error::Eof(what) => std::io::Error::new(std::io::ErrorKind::UnexpectedEof, what),
+        other => std::io::Error::other(other.to_string()),
+    }
+}
