@@ -1,0 +1,3 @@
+module libftp.dev/ftp
+
+go 1.19

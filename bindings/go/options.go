@@ -1,0 +1,100 @@
+package ftp
+
+import (
+	"io"
+	"time"
+)
+
+// An Option changes how Dial sets up a connection.
+type Option func(*dialConfig)
+
+type dialConfig struct {
+	timeout      time.Duration
+	passive      bool
+	trustPASV    bool
+	encoding     string
+	debug        io.Writer
+	debugLevel   int
+	debugLevelOK bool
+	sourceAddr   string
+	tls          *TLSConfig
+	useTLS       bool
+	implicit     bool
+}
+
+// WithTimeout bounds the TCP connect, every wait for a reply, the data
+// connection set-up and each read or write of a data connection (an idle
+// timeout: a slow but steady transfer goes on). 0, the default, waits
+// without limit. When it expires the error matches ErrTimeout.
+func WithTimeout(d time.Duration) Option {
+	return func(c *dialConfig) { c.timeout = d }
+}
+
+// WithActive makes data connections active (PORT/EPRT: the server connects
+// to this client).
+func WithActive() Option {
+	return func(c *dialConfig) { c.passive = false }
+}
+
+// WithPassive makes data connections passive (EPSV, then PASV; the default).
+func WithPassive() Option {
+	return func(c *dialConfig) { c.passive = true }
+}
+
+// WithTrustServerPASVAddress makes passive data connections go to the
+// address of the server's 227 reply instead of the control connection's
+// peer (the default, which a hostile server cannot misuse: CVE-2021-4189).
+func WithTrustServerPASVAddress(trust bool) Option {
+	return func(c *dialConfig) { c.trustPASV = trust }
+}
+
+// WithEncoding sets the encoding of commands, replies and text listings on
+// the wire: "utf-8" (the default) or "latin-1" ("latin1", "iso-8859-1").
+// Go strings stay UTF-8 either way: libftp transcodes.
+func WithEncoding(name string) Option {
+	return func(c *dialConfig) { c.encoding = name }
+}
+
+// WithDebug writes libftp's debug lines (commands as "*cmd* ...", with the
+// password masked, and replies as "*resp* ...") to w, one per line, at
+// debug level 1 unless WithDebugLevel says otherwise. Writes happen during
+// the Conn's calls, on the calling goroutine; their errors are ignored.
+func WithDebug(w io.Writer) Option {
+	return func(c *dialConfig) { c.debug = w }
+}
+
+// WithDebugLevel sets the debug level as in Python's ftplib: 0 none, 1
+// commands and replies, 2 also every raw line, 3 also each line of text
+// transfers. Without WithDebug the lines go to standard error.
+func WithDebugLevel(level int) Option {
+	return func(c *dialConfig) { c.debugLevel = level; c.debugLevelOK = true }
+}
+
+// WithSourceAddress connects from this local address: "host" or
+// "host:port" (port 0 or none: any). Data connections use the same local IP.
+func WithSourceAddress(addr string) Option {
+	return func(c *dialConfig) { c.sourceAddr = addr }
+}
+
+// WithTLS makes the connection FTPS: explicit (AUTH TLS right after the
+// server's welcome, before Dial returns) unless cfg.Implicit is set. A nil
+// cfg means the defaults: verify the server against the system roots and
+// check its host name. The configuration is copied.
+func WithTLS(cfg *TLSConfig) Option {
+	return func(c *dialConfig) {
+		c.useTLS = true
+		c.tls = cfg.clone()
+		c.implicit = c.tls.Implicit
+	}
+}
+
+// WithImplicitTLS makes the connection implicit FTPS: TLS from the first
+// byte (the port defaults to 990). cfg as for WithTLS; its Implicit field
+// is ignored.
+func WithImplicitTLS(cfg *TLSConfig) Option {
+	return func(c *dialConfig) {
+		c.useTLS = true
+		c.tls = cfg.clone()
+		c.implicit = true
+	}
+}
