@@ -50,5 +50,7 @@ run_step "ctest" ctest --test-dir build/ctest --output-on-failure
 run_step "C tests under valgrind memcheck" scripts/valgrind-ctest.sh build/ctest
 run_step "install: soname, pkg-config, find_package(ftp)" scripts/check-install.sh
 run_step "Go bindings: go vet, go test" bindings/go/run-tests.sh
+run_step "C# bindings: mcs + mono tests" bindings/csharp/run-tests.sh
+run_step "Swift bindings: C-level checks (no Swift toolchain here)" bindings/swift/check.sh
 
 printf '\nALL TESTS PASSED\n'
