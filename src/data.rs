@@ -38,11 +38,34 @@ impl DataConn {
         }
     }
 
-    /// Writes all of `buf`.
-    pub fn write_all(&mut self, buf: &[u8]) -> Result<()> {
-        self.stream
-            .write_all(buf)
-            .map_err(|e| Error::from_io("writing the data connection", e))
+    /// Writes all of `buf`. Each write must make progress within the idle
+    /// timeout: a write that blocks for the whole timeout and then reports
+    /// a few bytes (what the kernel does when the peer stops reading) counts
+    /// as a timeout, so a stalled server cannot stretch the wait.
+    pub fn write_all(&mut self, mut buf: &[u8]) -> Result<()> {
+        let idle = self.stream.idle_timeout();
+        while !buf.is_empty() {
+            let started = Instant::now();
+            match self.stream.write(buf) {
+                Ok(0) => {
+                    return Err(Error::from_io(
+                        "writing the data connection",
+                        io::ErrorKind::WriteZero.into(),
+                    ))
+                }
+                Ok(n) => {
+                    buf = &buf[n..];
+                    if !buf.is_empty() && idle.is_some_and(|t| started.elapsed() >= t) {
+                        return Err(Error::Timeout(
+                            "writing the data connection (the server stopped reading)".into(),
+                        ));
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Error::from_io("writing the data connection", e)),
+            }
+        }
+        Ok(())
     }
 
     /// The socket's file descriptor (for `poll`).

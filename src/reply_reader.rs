@@ -27,7 +27,9 @@ pub fn read_reply<R: Read>(
     read_one(reader, &mut line)?;
     on_line(&encoding.decode_lossy(&line));
     let mut all = line.clone();
-    if line.get(3) == Some(&b'-') {
+    // Only a line that starts with a 3-digit code can open a multi-line
+    // reply; anything else (an SSH banner, say) is one line of garbage.
+    if line.get(3) == Some(&b'-') && line[..3].iter().all(u8::is_ascii_digit) {
         let code: Vec<u8> = line[..3].to_vec();
         loop {
             read_one(reader, &mut line)?;
@@ -85,6 +87,12 @@ mod tests {
     fn multi_line_ends_only_on_same_code() {
         let r = read(b"150-x\r\n226 other\r\n150 end\r\n").unwrap();
         assert_eq!(r.text, "150-x\n226 other\n150 end");
+    }
+
+    #[test]
+    fn non_digit_dash_line_is_a_single_line() {
+        let r = read(b"SSH-2.0-OpenSSH_9.2p1\r\n").unwrap();
+        assert_eq!((r.code, r.text.as_str()), (0, "SSH-2.0-OpenSSH_9.2p1"));
     }
 
     #[test]

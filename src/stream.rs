@@ -43,6 +43,11 @@ impl NetStream {
         })
     }
 
+    /// The idle timeout of reads and writes.
+    pub fn idle_timeout(&self) -> Option<Duration> {
+        self.idle
+    }
+
     /// The TCP socket underneath.
     pub fn tcp(&self) -> &TcpStream {
         match &self.transport {

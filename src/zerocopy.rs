@@ -10,6 +10,7 @@ use nix::sys::stat::{fstat, SFlag};
 use std::io;
 use std::net::TcpStream;
 use std::os::fd::BorrowedFd;
+use std::time::{Duration, Instant};
 
 /// Bytes moved per system call.
 const CHUNK: usize = 1 << 20;
@@ -90,13 +91,25 @@ pub fn splice_socket_to_fd(sock: &TcpStream, out: BorrowedFd<'_>) -> Result<u64,
 }
 
 /// Sends `input` from its current offset to its end over the socket with
-/// sendfile; returns the byte count.
-pub fn sendfile_fd_to_socket(input: BorrowedFd<'_>, sock: &TcpStream) -> Result<u64, CopyError> {
+/// sendfile; returns the byte count. A call that blocks for the whole
+/// `idle` timeout counts as a timeout even if it moved a few bytes (the
+/// server stopped reading).
+pub fn sendfile_fd_to_socket(
+    input: BorrowedFd<'_>,
+    sock: &TcpStream,
+    idle: Option<Duration>,
+) -> Result<u64, CopyError> {
     let mut total = 0u64;
     loop {
+        let started = Instant::now();
         match retry(|| sendfile(sock, input, None, CHUNK)) {
             Ok(0) => return Ok(total),
-            Ok(n) => total += n as u64,
+            Ok(n) => {
+                total += n as u64;
+                if idle.is_some_and(|t| started.elapsed() >= t) {
+                    return Err(CopyError::Net(io::ErrorKind::TimedOut.into()));
+                }
+            }
             // sendfile reports errors of both sides; EAGAIN is the socket's timeout.
             Err(e @ (Errno::EAGAIN | Errno::EPIPE | Errno::ECONNRESET)) => {
                 return Err(CopyError::Net(e.into()))

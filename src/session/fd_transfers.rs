@@ -14,6 +14,7 @@ impl Session {
     /// after `REST rest` when given. Returns the number of bytes written.
     pub fn retr_to_fd(&mut self, cmd: &str, fd: BorrowedFd<'_>, rest: Option<u64>) -> Result<u64> {
         self.begin()?;
+        crate::command::check_line(cmd, "the command")?;
         self.set_type('I')?;
         let (mut conn, announced) = self.ntransfercmd(cmd, rest)?;
         let copied = match conn.plain_tcp() {
@@ -43,11 +44,12 @@ impl Session {
         rest: Option<u64>,
     ) -> Result<u64> {
         self.begin()?;
+        crate::command::check_line(cmd, "the command")?;
         self.set_type('I')?;
         let mut conn = self.transfercmd(cmd, rest)?;
         let copied = match conn.plain_tcp() {
             Some(tcp) if zerocopy::can_sendfile_from(fd) => {
-                zerocopy::sendfile_fd_to_socket(fd, tcp)
+                zerocopy::sendfile_fd_to_socket(fd, tcp, self.settings.timeout)
             }
             _ => buffered_upload(&mut conn, fd),
         };

@@ -21,6 +21,7 @@ impl Session {
         args: Option<&str>,
         on_line: impl FnMut(&[u8]) -> Result<()>,
     ) -> Result<Reply> {
+        check_line(args.unwrap_or(""), "the arguments")?;
         self.retrlines(&with_args("NLST", args), on_line)
     }
 
@@ -30,6 +31,7 @@ impl Session {
         args: Option<&str>,
         on_line: impl FnMut(&[u8]) -> Result<()>,
     ) -> Result<Reply> {
+        check_line(args.unwrap_or(""), "the arguments")?;
         self.retrlines(&with_args("LIST", args), on_line)
     }
 
@@ -42,6 +44,9 @@ impl Session {
         mut on_entry: impl FnMut(&MlsdEntry<'_>) -> Result<()>,
     ) -> Result<Reply> {
         self.begin()?;
+        if let Some(p) = path {
+            check_line(p, "the path")?;
+        }
         if !facts.is_empty() {
             let mut list = String::new();
             for f in facts {

@@ -198,6 +198,7 @@ impl Session {
         mut on_data: impl FnMut(&[u8]) -> Result<()>,
     ) -> Result<Reply> {
         self.begin()?;
+        crate::command::check_line(cmd, "the command")?;
         self.set_type('I')?;
         let (mut conn, announced) = self.ntransfercmd(cmd, rest)?;
         let mut buf = block_buffer(blocksize);
@@ -232,6 +233,7 @@ impl Session {
         mut on_line: impl FnMut(&[u8]) -> Result<()>,
     ) -> Result<Reply> {
         self.begin()?;
+        crate::command::check_line(cmd, "the command")?;
         self.set_type('A')?;
         let (conn, _) = self.ntransfercmd(cmd, None)?;
         let encoding = self.settings.encoding;
@@ -274,6 +276,7 @@ impl Session {
         mut on_sent: impl FnMut(&[u8]) -> Result<()>,
     ) -> Result<Reply> {
         self.begin()?;
+        crate::command::check_line(cmd, "the command")?;
         self.set_type('I')?;
         let mut conn = self.transfercmd(cmd, rest)?;
         let mut buf = block_buffer(blocksize);
@@ -304,6 +307,7 @@ impl Session {
         mut on_sent: impl FnMut(&[u8]) -> Result<()>,
     ) -> Result<Reply> {
         self.begin()?;
+        crate::command::check_line(cmd, "the command")?;
         self.set_type('A')?;
         let mut conn = self.transfercmd(cmd, None)?;
         let mut pending: Vec<u8> = Vec::new();

@@ -3,10 +3,12 @@
 //! so it can send what real servers never send: bad or huge replies,
 //! replies split byte by byte, drops, stalls, spoofed PASV addresses.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+pub mod scenarios;
 
 /// The server side of one control connection.
 pub struct Conn {
@@ -27,6 +29,52 @@ impl Conn {
     pub fn send_raw(&mut self, bytes: &[u8]) {
         let _ = self.writer.write_all(bytes);
         let _ = self.writer.flush();
+    }
+
+    /// Sends bytes exactly as given and reports whether the client took them
+    /// (an error once the client has closed the connection).
+    pub fn try_send(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.writer.write_all(bytes)?;
+        self.writer.flush()
+    }
+
+    /// Half-closes the control connection: the client reads EOF, while the
+    /// server can still see what the client sends (and when it closes).
+    pub fn shutdown_write(&mut self) {
+        let _ = self.writer.shutdown(Shutdown::Write);
+    }
+
+    /// Bounds every later wait for a command (`None`: wait forever). A
+    /// command that does not come in time reads as `None`; see
+    /// [`Conn::expect_eof`] for a wait that tells the two apart.
+    pub fn set_read_timeout(&mut self, timeout: Option<Duration>) {
+        self.reader
+            .get_ref()
+            .set_read_timeout(timeout)
+            .expect("setting the read timeout");
+    }
+
+    /// Panics unless the client closes the control connection (a FIN, or a
+    /// reset when it left our bytes unread) without sending anything more;
+    /// a command or a timeout is a failure.
+    pub fn expect_eof(&mut self) {
+        let mut line = Vec::new();
+        match self.reader.read_until(b'\n', &mut line) {
+            Ok(0) => {}
+            // A client that closes with our bytes unread sends a reset.
+            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => {}
+            Ok(_) => panic!(
+                "scripted server expected the client to close, got {:?}",
+                String::from_utf8_lossy(&line)
+            ),
+            Err(e) => panic!("scripted server expected the client to close, got error {e}"),
+        }
+    }
+
+    /// Closes the passive listener without accepting: a data connection the
+    /// client already opened (queued by the kernel) is reset.
+    pub fn close_passive(&mut self) {
+        self.data_listener = None;
     }
 
     /// Sends bytes one at a time with a pause between them.
@@ -95,6 +143,26 @@ impl Conn {
         let l = self.data_listener.take().expect("no passive listener open");
         let (s, _) = l.accept().expect("accepting data connection");
         s
+    }
+
+    /// Like [`Conn::accept_data`], but panics if the client has not
+    /// connected within `limit` (so a script never waits forever).
+    pub fn accept_data_within(&mut self, limit: Duration) -> TcpStream {
+        let l = self.data_listener.take().expect("no passive listener open");
+        l.set_nonblocking(true).expect("non-blocking listener");
+        let deadline = Instant::now() + limit;
+        loop {
+            match l.accept() {
+                Ok((s, _)) => {
+                    s.set_nonblocking(false).expect("blocking data connection");
+                    return s;
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+                Err(e) => panic!("the client did not open the data connection: {e}"),
+            }
+        }
     }
 
     /// Reads a data connection to its end.
@@ -174,5 +242,19 @@ impl ScriptedServer {
             Ok(v) => v,
             Err(p) => std::panic::resume_unwind(p),
         }
+    }
+
+    /// Waits for the script to end: the commands it received, or the text
+    /// of its panic (the script's expectations failed).
+    pub fn join(mut self) -> Result<Vec<String>, String> {
+        self.thread.take().unwrap().join().map_err(|p| {
+            if let Some(s) = p.downcast_ref::<&str>() {
+                s.to_string()
+            } else if let Some(s) = p.downcast_ref::<String>() {
+                s.clone()
+            } else {
+                "the script panicked".to_string()
+            }
+        })
     }
 }

@@ -1,0 +1,963 @@
+/* test_faults: fault injection and command injection through the C API
+ * (issue 5, items 2 and 3).
+ *
+ * Each scenario is served by the ftp-scripted-server binary of the Rust
+ * crate ftp-testkit (testkit/src/scenarios/), the very scripts the Rust
+ * twin of this file (tests/faults.rs) runs in process: one child process
+ * per scenario, which prints "PORT <n>", serves one connection and exits 0
+ * only if the client did what the scenario expects (a dead session must
+ * send nothing more; an endless reply must be abandoned by the client).
+ * The binary's path comes from FTP_SCRIPTED_SERVER in the environment or
+ * the FTP_SCRIPTED_SERVER_PATH definition made by CMake.
+ *
+ * Every scenario checks the exact ftp_result, the reply code/text where
+ * there is one, that the call returned before the 2 s session timeout (or
+ * at it, for FTP_ERROR_TIMEOUT), that no success hides missing data, and
+ * that the session is then usable (NOOP 200, QUIT 221) or dead
+ * (FTP_ERROR_STATE, "closed after" in ftp_last_error).
+ *
+ * The injection test calls every function taking text that becomes part
+ * of a command with CR or LF in it (a NUL cannot be inside a C string) and
+ * with invalid UTF-8: each must return FTP_ERROR_INVALID_ARGUMENT before
+ * anything is sent, which the server checks: after login it accepts only
+ * "NOOP <k>" with k = 1, 2, ... in order.
+ *
+ * Each scenario runs in its own child process, so one failure does not
+ * hide the others; the summary names the failed ones.
+ *
+ * Usage: test_faults [SCENARIO...]   (no argument: all of them)
+ */
+#include "testutil.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TIMEOUT_MS 2000 /* the session timeout of every scenario */
+#define LATE_MS 1500    /* how late after it a TIMEOUT may come */
+#define U_FFFD "\xef\xbf\xbd"
+
+/* ---------------------------------------------------- the server process */
+
+static pid_t srv_pid = -1;
+static const char *srv_name = "";
+
+static const char *server_path(void)
+{
+    const char *p = getenv("FTP_SCRIPTED_SERVER");
+    if (p != NULL && p[0] != '\0') return p;
+#ifdef FTP_SCRIPTED_SERVER_PATH
+    return FTP_SCRIPTED_SERVER_PATH;
+#else
+    return NULL;
+#endif
+}
+
+/* atexit: a failed CHECK must not leave our server child behind. */
+static void kill_server(void)
+{
+    if (srv_pid > 0) {
+        kill(srv_pid, SIGKILL);
+        waitpid(srv_pid, NULL, 0);
+        srv_pid = -1;
+    }
+}
+
+/* Starts `ftp-scripted-server name` and returns the port it listens on. */
+static uint16_t srv_start(const char *name)
+{
+    const char *path = server_path();
+    char line[64];
+    size_t n = 0;
+    unsigned port = 0;
+    int fds[2];
+
+    tu_step("scenario: %s", name);
+    srv_name = name;
+    CHECK_MSG(NULL, path != NULL, "set FTP_SCRIPTED_SERVER to the ftp-scripted-server binary");
+    CHECK(NULL, pipe(fds) == 0);
+    fflush(stdout);
+    fflush(stderr);
+    srv_pid = fork();
+    CHECK(NULL, srv_pid >= 0);
+    if (srv_pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        execl(path, path, name, (char *)NULL);
+        fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
+        _exit(127);
+    }
+    close(fds[1]);
+    /* "PORT <n>\n", within 10 s. */
+    while (n < sizeof line - 1 && (n == 0 || line[n - 1] != '\n')) {
+        struct pollfd p = {fds[0], POLLIN, 0};
+        ssize_t r;
+        CHECK_MSG(NULL, poll(&p, 1, 10000) == 1, "%s printed no port within 10 s", path);
+        r = read(fds[0], line + n, sizeof line - 1 - n);
+        if (r < 0 && errno == EINTR) continue;
+        CHECK_MSG(NULL, r > 0, "%s exited before printing its port", path);
+        n += (size_t)r;
+    }
+    line[n] = '\0';
+    close(fds[0]);
+    CHECK_MSG(NULL, sscanf(line, "PORT %u", &port) == 1 && port > 0 && port < 65536,
+              "bad first line from %s: \"%s\"", path, line);
+    return (uint16_t)port;
+}
+
+/* Waits for the server; true if its scenario's expectations held. */
+static bool srv_wait(void)
+{
+    int status = 0;
+    CHECK(NULL, waitpid(srv_pid, &status, 0) == srv_pid);
+    srv_pid = -1;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
+    fprintf(stderr, "the server of scenario %s failed (status 0x%x): see its message above\n",
+            srv_name, status);
+    return false;
+}
+
+static void srv_finish(void)
+{
+    CHECK_MSG(NULL, srv_wait(), "scenario %s: the server's expectations failed", srv_name);
+}
+
+/* ------------------------------------------------------------ clients */
+
+static ftp_session *new_session(void)
+{
+    const char *dbg = getenv("FTP_TEST_DEBUG");
+    ftp_session *s = ftp_session_new();
+    CHECK(NULL, s != NULL);
+    CHECK_OK(s, ftp_set_timeout_ms(s, TIMEOUT_MS));
+    if (dbg != NULL && atoi(dbg) > 0) CHECK_OK(s, ftp_set_debuglevel(s, atoi(dbg)));
+    return s;
+}
+
+static ftp_session *connected(uint16_t port)
+{
+    ftp_session *s = new_session();
+    CHECK_OK(s, ftp_connect(s, "127.0.0.1", port));
+    return s;
+}
+
+static ftp_session *logged_in(uint16_t port)
+{
+    ftp_session *s = connected(port);
+    CHECK_OK(s, ftp_login(s, "user", "pw", NULL));
+    return s;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A call took `took` ms: with timeouts == 0, less than the session
+ * timeout; otherwise that many full timeouts (each wait of a call has its
+ * own), and not much more. */
+static void check_time(const char *file, int line, const ftp_session *s, const char *expr,
+                       long long took, int timeouts)
+{
+    long long expected = (long long)TIMEOUT_MS * timeouts;
+    if (timeouts == 0 && took >= TIMEOUT_MS)
+        tu_fail(file, line, s, expr, "took %lld ms, not less than the %d ms timeout", took,
+                TIMEOUT_MS);
+    if (timeouts > 0 && (took < expected - 50 || took >= expected + LATE_MS))
+        tu_fail(file, line, s, expr, "a timeout after %lld ms, expected %lld ms (%d x %d ms)",
+                took, expected, timeouts, TIMEOUT_MS);
+}
+
+/* `expr` gives `want`, well before the session timeout. */
+#define CHECK_QUICK(s, expr, want)                                          \
+    do {                                                                    \
+        long long t0_ = now_ms();                                           \
+        CHECK_RES(s, expr, want);                                           \
+        check_time(__FILE__, __LINE__, (s), #expr, now_ms() - t0_, 0);      \
+    } while (0)
+
+/* `expr` gives FTP_ERROR_TIMEOUT after `n` full session timeouts. */
+#define CHECK_TIMES_OUT_N(s, expr, n)                                       \
+    do {                                                                    \
+        long long t0_ = now_ms();                                           \
+        CHECK_RES(s, expr, FTP_ERROR_TIMEOUT);                              \
+        check_time(__FILE__, __LINE__, (s), #expr, now_ms() - t0_, (n));    \
+    } while (0)
+#define CHECK_TIMES_OUT(s, expr) CHECK_TIMES_OUT_N(s, expr, 1)
+
+/* The failure closed the session: every later call is FTP_ERROR_STATE. */
+#define CHECK_DEAD(s)                                                       \
+    do {                                                                    \
+        CHECK_RES(s, ftp_sendcmd(s, "NOOP"), FTP_ERROR_STATE);              \
+        CHECK(s, strstr(ftp_last_error(s), "closed after") != NULL);        \
+    } while (0)
+
+/* The session is still in step: NOOP 200, QUIT 221. */
+#define CHECK_USABLE_THEN_QUIT(s)                                           \
+    do {                                                                    \
+        CHECK_OK(s, ftp_sendcmd(s, "NOOP"));                                \
+        CHECK_STR(s, ftp_last_response(s), "200 still in step");            \
+        CHECK_OK(s, ftp_quit(s));                                           \
+        CHECK_CODE(s, 221);                                                 \
+    } while (0)
+
+/* The scenarios' data: byte i is (i * 31 + 7) % 251 (scenarios::payload). */
+static uint8_t *payload(size_t len)
+{
+    uint8_t *p = malloc(len ? len : 1);
+    size_t i;
+    CHECK(NULL, p != NULL);
+    for (i = 0; i < len; i++) p[i] = (uint8_t)((i * 31 + 7) % 251);
+    return p;
+}
+
+/* The data received must be payload(len). */
+static void check_payload(const ftp_session *s, const tu_buf *b, size_t len)
+{
+    uint8_t *want = payload(len);
+    CHECK_MEM(s, b->data, b->len, want, len);
+    free(want);
+}
+
+static ftp_result retr(ftp_session *s, tu_buf *b)
+{
+    return ftp_retrbinary(s, "RETR f", tu_buf_sink, b, 0, FTP_NO_REST);
+}
+
+/* ---------------------------------------------- the control connection */
+
+static void t_cut_welcome(void)
+{
+    uint16_t port = srv_start("cut-welcome");
+    ftp_session *s = new_session();
+    CHECK_QUICK(s, ftp_connect(s, "127.0.0.1", port), FTP_ERROR_EOF);
+    CHECK(s, ftp_getwelcome(s) == NULL);
+    CHECK_DEAD(s);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_cut_reply(const char *name)
+{
+    uint16_t port = srv_start(name);
+    ftp_session *s = logged_in(port);
+    CHECK_QUICK(s, ftp_sendcmd(s, "NOOP"), FTP_ERROR_EOF);
+    CHECK_DEAD(s);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_cut_reply_single(void) { t_cut_reply("cut-reply"); }
+static void t_cut_multiline(void) { t_cut_reply("cut-multiline"); }
+
+static void t_long_line(void)
+{
+    uint16_t port = srv_start("long-line");
+    ftp_session *s = logged_in(port);
+    CHECK_QUICK(s, ftp_sendcmd(s, "NOOP"), FTP_OK);
+    CHECK_INT(s, strlen(ftp_last_response(s)), 8192);
+    CHECK_QUICK(s, ftp_sendcmd(s, "NOOP"), FTP_ERROR_PROTO);
+    CHECK(s, strstr(ftp_last_error(s), "8192") != NULL);
+    CHECK_DEAD(s);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_endless_line(void)
+{
+    uint16_t port = srv_start("endless-line");
+    ftp_session *s = logged_in(port);
+    CHECK_QUICK(s, ftp_sendcmd(s, "NOOP"), FTP_ERROR_PROTO);
+    CHECK(s, strstr(ftp_last_error(s), "8192") != NULL);
+    CHECK_DEAD(s);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_endless_multiline(void)
+{
+    uint16_t port = srv_start("endless-multiline");
+    ftp_session *s = logged_in(port);
+    CHECK_QUICK(s, ftp_sendcmd(s, "NOOP"), FTP_ERROR_PROTO);
+    CHECK(s, strstr(ftp_last_error(s), "1048576") != NULL);
+    CHECK_DEAD(s);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_garbage_welcome(void)
+{
+    uint16_t port = srv_start("garbage-welcome");
+    ftp_session *s = new_session();
+    CHECK_QUICK(s, ftp_connect(s, "127.0.0.1", port), FTP_ERROR_PROTO);
+    CHECK_CODE(s, 0);
+    CHECK_STR(s, ftp_last_response(s), "SSH-2.0-OpenSSH_9.2p1 Debian-2");
+    CHECK_DEAD(s);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_garbage_reply(void)
+{
+    uint16_t port = srv_start("garbage-reply");
+    ftp_session *s = logged_in(port);
+    CHECK_QUICK(s, ftp_sendcmd(s, "NOOP"), FTP_ERROR_PROTO);
+    CHECK_CODE(s, 0);
+    CHECK_STR(s, ftp_last_response(s), "HTTP/1.1 400 Bad Request");
+    /* Decided: a complete line with a non-FTP code keeps the connection. */
+    CHECK_USABLE_THEN_QUIT(s);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_421_welcome(void)
+{
+    uint16_t port = srv_start("421-welcome");
+    ftp_session *s = new_session();
+    CHECK_QUICK(s, ftp_connect(s, "127.0.0.1", port), FTP_ERROR_TEMP);
+    CHECK_CODE(s, 421);
+    CHECK_DEAD(s);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_421_after_user(void)
+{
+    uint16_t port = srv_start("421-after-user");
+    ftp_session *s = connected(port);
+    CHECK_QUICK(s, ftp_login(s, "user", "pw", NULL), FTP_ERROR_TEMP);
+    CHECK_CODE(s, 421);
+    CHECK_DEAD(s);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_421_idle(void)
+{
+    uint16_t port = srv_start("421-idle");
+    ftp_session *s = logged_in(port);
+    CHECK_QUICK(s, ftp_sendcmd(s, "NOOP"), FTP_ERROR_TEMP);
+    CHECK_CODE(s, 421);
+    CHECK_DEAD(s);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_never_answers(void)
+{
+    uint16_t port = srv_start("never-answers");
+    ftp_session *s = new_session();
+    CHECK_TIMES_OUT(s, ftp_connect(s, "127.0.0.1", port));
+    CHECK_DEAD(s);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_stall(const char *name)
+{
+    uint16_t port = srv_start(name);
+    ftp_session *s = logged_in(port);
+    CHECK_TIMES_OUT(s, ftp_sendcmd(s, "NOOP"));
+    CHECK_DEAD(s);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_stall_mid_reply(void) { t_stall("stall-mid-reply"); }
+static void t_slow_drip(void) { t_stall("slow-drip"); }
+
+static void t_byte_by_byte(void)
+{
+    uint16_t port = srv_start("byte-by-byte");
+    ftp_session *s = new_session();
+    tu_lines names = {0};
+    CHECK_QUICK(s, ftp_connect(s, "127.0.0.1", port), FTP_OK);
+    CHECK_STR(s, ftp_getwelcome(s), "220-slow\n220 server");
+    CHECK_OK(s, ftp_login(s, "user", "pw", NULL));
+    CHECK_OK(s, ftp_sendcmd(s, "NOOP"));
+    CHECK_STR(s, ftp_last_response(s), "200 slow but fine");
+    CHECK_OK(s, ftp_nlst(s, NULL, tu_lines_sink, &names));
+    CHECK_INT(s, names.n, 2);
+    CHECK_STR(s, names.lines[0], "a.txt");
+    CHECK_STR(s, names.lines[1], "b.txt");
+    CHECK_OK(s, ftp_quit(s));
+    CHECK_CODE(s, 221);
+    tu_lines_free(&names);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_invalid_utf8(void)
+{
+    uint16_t port = srv_start("invalid-utf8");
+    ftp_session *s = new_session();
+    tu_lines debug = {0}, lines = {0};
+    tu_mlsd m = {0};
+    const char *path = NULL;
+    CHECK_OK(s, ftp_set_debuglevel(s, 3));
+    CHECK_OK(s, ftp_set_debug_callback(s, tu_debug_sink, &debug));
+    CHECK_OK(s, ftp_connect(s, "127.0.0.1", port));
+    CHECK_STR(s, ftp_getwelcome(s), "220 caf" U_FFFD " " U_FFFD " ready");
+    CHECK_OK(s, ftp_login(s, "user", "pw", NULL));
+    CHECK_OK(s, ftp_sendcmd(s, "NOOP"));
+    CHECK_STR(s, ftp_last_response(s), "200 " U_FFFD "( ok");
+    CHECK_OK(s, ftp_pwd(s, &path));
+    CHECK_STR(s, path, "/caf" U_FFFD);
+    CHECK_RES(s, ftp_delete(s, "x"), FTP_ERROR_PERM);
+    CHECK_STR(s, ftp_last_response(s), "550 caf" U_FFFD ": no");
+
+    /* Line callbacks get the server's bytes unchanged. */
+    CHECK_OK(s, ftp_nlst(s, NULL, tu_lines_sink, &lines));
+    CHECK_MSG(s, lines.bad == 0, "%s", lines.bad_msg);
+    CHECK_INT(s, lines.n, 3);
+    CHECK_MEM(s, lines.lines[0], lines.lens[0], "caf\xe9", 4);
+    CHECK_MEM(s, lines.lines[1], lines.lens[1], "\xff\xfe", 2);
+    CHECK_STR(s, lines.lines[2], "ok");
+    CHECK_STR(s, ftp_last_response(s), "226 " U_FFFD "nd");
+
+    CHECK_OK(s, ftp_mlsd(s, NULL, NULL, 0, tu_mlsd_sink, &m));
+    CHECK_MSG(s, m.bad == 0, "%s", m.bad_msg);
+    CHECK_INT(s, m.n, 2);
+    CHECK_STR(s, m.e[0].name, "n\xe9me");
+    CHECK_STR(s, tu_mlsd_fact(&m.e[0], "x"), "\xff");
+    CHECK_STR(s, m.e[1].name, "\xc3\x28");
+    CHECK_STR(s, tu_mlsd_fact(&m.e[1], "size"), "\xc3");
+
+    CHECK_USABLE_THEN_QUIT(s);
+    CHECK(s, tu_lines_count_containing(&debug, "caf" U_FFFD) > 0);
+    tu_mlsd_free(&m);
+    tu_lines_free(&lines);
+    tu_lines_free(&debug);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+/* ---------------------------------------------------------- transfers */
+
+static void t_421_mid_transfer(void)
+{
+    uint16_t port = srv_start("421-mid-transfer");
+    ftp_session *s = logged_in(port);
+    tu_buf b = {0};
+    CHECK_QUICK(s, retr(s, &b), FTP_ERROR_TEMP);
+    CHECK_CODE(s, 421);
+    check_payload(s, &b, 1000);
+    CHECK_DEAD(s);
+    tu_buf_free(&b);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_drop_before_transfer(void)
+{
+    uint16_t port = srv_start("drop-before-transfer");
+    ftp_session *s = logged_in(port);
+    tu_buf b = {0};
+    CHECK_QUICK(s, retr(s, &b), FTP_ERROR_EOF);
+    CHECK_INT(s, b.len, 0);
+    CHECK_DEAD(s);
+    tu_buf_free(&b);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_drop_during_transfer(void)
+{
+    uint16_t port = srv_start("drop-during-transfer");
+    ftp_session *s = logged_in(port);
+    tu_buf b = {0};
+    CHECK_QUICK(s, retr(s, &b), FTP_ERROR_EOF);
+    check_payload(s, &b, 2000);
+    CHECK_DEAD(s);
+    tu_buf_free(&b);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_drop_after_transfer(void)
+{
+    uint16_t port = srv_start("drop-after-transfer");
+    ftp_session *s = logged_in(port);
+    tu_buf b = {0};
+    CHECK_OK(s, retr(s, &b));
+    CHECK_CODE(s, 226);
+    check_payload(s, &b, 1000);
+    CHECK_QUICK(s, ftp_sendcmd(s, "NOOP"), FTP_ERROR_EOF);
+    CHECK_DEAD(s);
+    tu_buf_free(&b);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_data_426(void)
+{
+    uint16_t port = srv_start("data-426");
+    ftp_session *s = logged_in(port);
+    tu_buf b = {0};
+    CHECK_QUICK(s, retr(s, &b), FTP_ERROR_TEMP);
+    CHECK_CODE(s, 426);
+    check_payload(s, &b, 1000);
+    CHECK_USABLE_THEN_QUIT(s);
+    tu_buf_free(&b);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_data_drop_no_reply(void)
+{
+    uint16_t port = srv_start("data-drop-no-reply");
+    ftp_session *s = logged_in(port);
+    tu_buf b = {0};
+    CHECK_TIMES_OUT(s, retr(s, &b));
+    check_payload(s, &b, 1000);
+    CHECK_DEAD(s);
+    tu_buf_free(&b);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_data_stall(void)
+{
+    uint16_t port = srv_start("data-stall");
+    ftp_session *s = logged_in(port);
+    tu_buf b = {0};
+    /* The data read times out, then the final reply gets its own timeout. */
+    CHECK_TIMES_OUT_N(s, retr(s, &b), 2);
+    check_payload(s, &b, 1000);
+    CHECK_DEAD(s);
+    tu_buf_free(&b);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+/* An upload source of `left` bytes of 'u' made on the fly. */
+static int64_t upload_source(void *userdata, uint8_t *buf, size_t cap)
+{
+    size_t *left = userdata;
+    size_t n = cap < *left ? cap : *left;
+    memset(buf, 'u', n);
+    *left -= n;
+    return (int64_t)n;
+}
+
+static ftp_result stor(ftp_session *s)
+{
+    size_t left = (size_t)64 << 20; /* scenarios::UPLOAD_OFFER */
+    return ftp_storbinary(s, "STOR f", upload_source, &left, 0, NULL, FTP_NO_REST);
+}
+
+static void t_upload_426(void)
+{
+    uint16_t port = srv_start("upload-426");
+    ftp_session *s = logged_in(port);
+    CHECK_QUICK(s, stor(s), FTP_ERROR_TEMP); /* and no SIGPIPE on the reset */
+    CHECK_CODE(s, 426);
+    CHECK_USABLE_THEN_QUIT(s);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_upload_never_read(void)
+{
+    uint16_t port = srv_start("upload-never-read");
+    ftp_session *s = logged_in(port);
+    /* The blocked write times out, then the final reply gets its own timeout. */
+    CHECK_TIMES_OUT_N(s, stor(s), 2);
+    CHECK_DEAD(s);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_data_after_226(void)
+{
+    uint16_t port = srv_start("data-after-226");
+    ftp_session *s = logged_in(port);
+    tu_buf b = {0};
+    CHECK_QUICK(s, retr(s, &b), FTP_OK);
+    CHECK_CODE(s, 226);
+    check_payload(s, &b, 256 * 1024); /* scenarios::AFTER_226_LEN */
+    CHECK_USABLE_THEN_QUIT(s);
+    tu_buf_free(&b);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_data_after_226_short(void)
+{
+    uint16_t port = srv_start("data-after-226-short");
+    ftp_session *s = logged_in(port);
+    tu_buf b = {0};
+    CHECK_QUICK(s, retr(s, &b), FTP_ERROR_PROTO);
+    CHECK(s, strstr(ftp_last_error(s), "300000") != NULL);
+    CHECK(s, strstr(ftp_last_error(s), "100000") != NULL);
+    check_payload(s, &b, 100000); /* scenarios::SHORT_SENT */
+    CHECK_USABLE_THEN_QUIT(s);
+    tu_buf_free(&b);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_announced_2gib(void)
+{
+    uint16_t port = srv_start("announced-2gib");
+    ftp_session *s = logged_in(port);
+    tu_buf b = {0};
+    CHECK_QUICK(s, retr(s, &b), FTP_ERROR_PROTO);
+    CHECK(s, strstr(ftp_last_error(s), "2147483648") != NULL);
+    check_payload(s, &b, 10);
+    CHECK_USABLE_THEN_QUIT(s);
+    tu_buf_free(&b);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_elsewhere(const char *name)
+{
+    static const char want[] = "data from the control peer";
+    uint16_t port = srv_start(name);
+    ftp_session *s = logged_in(port);
+    tu_buf b = {0};
+    CHECK_QUICK(s, retr(s, &b), FTP_OK);
+    CHECK_MEM(s, b.data, b.len, want, sizeof want - 1);
+    CHECK_USABLE_THEN_QUIT(s);
+    tu_buf_free(&b);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_pasv_elsewhere(void) { t_elsewhere("pasv-elsewhere"); }
+static void t_epsv_elsewhere(void) { t_elsewhere("epsv-elsewhere"); }
+
+static void t_out_of_range(const char *name)
+{
+    uint16_t port = srv_start(name);
+    ftp_session *s = logged_in(port);
+    int i;
+    for (i = 0; i < 4; i++) {
+        tu_buf b = {0};
+        CHECK_QUICK(s, retr(s, &b), FTP_ERROR_PROTO);
+        CHECK_INT(s, b.len, 0);
+        tu_buf_free(&b);
+    }
+    CHECK_USABLE_THEN_QUIT(s);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_pasv_out_of_range(void) { t_out_of_range("pasv-out-of-range"); }
+static void t_epsv_out_of_range(void) { t_out_of_range("epsv-out-of-range"); }
+
+static void t_pasv_150_no_data(void)
+{
+    uint16_t port = srv_start("pasv-150-no-data");
+    ftp_session *s = logged_in(port);
+    tu_buf b = {0};
+    CHECK_QUICK(s, retr(s, &b), FTP_ERROR_TEMP);
+    CHECK_CODE(s, 425);
+    CHECK_INT(s, b.len, 0);
+    CHECK_USABLE_THEN_QUIT(s);
+    tu_buf_free(&b);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_active_never_connects(void)
+{
+    uint16_t port = srv_start("active-never-connects");
+    ftp_session *s = logged_in(port);
+    tu_buf b = {0};
+    CHECK_OK(s, ftp_set_pasv(s, false));
+    CHECK_TIMES_OUT(s, retr(s, &b));
+    CHECK_DEAD(s);
+    tu_buf_free(&b);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+/* ---------------------------------------------------------- injection */
+
+typedef ftp_result (*inj_fn)(ftp_session *s, const char *arg);
+
+static int inj_mlsd_cb(void *u, const char *name, const ftp_fact *f, size_t n)
+{
+    (void)u, (void)name, (void)f, (void)n;
+    return 0;
+}
+static int inj_line_cb(void *u, const char *line, size_t len)
+{
+    (void)u, (void)line, (void)len;
+    return 0;
+}
+static int inj_data_cb(void *u, const uint8_t *data, size_t len)
+{
+    (void)u, (void)data, (void)len;
+    return 0;
+}
+static int64_t inj_read_cb(void *u, uint8_t *buf, size_t cap)
+{
+    (void)u, (void)buf, (void)cap;
+    return 0;
+}
+
+static ftp_result i_login_user(ftp_session *s, const char *a) { return ftp_login(s, a, "pw", NULL); }
+static ftp_result i_login_pass(ftp_session *s, const char *a) { return ftp_login(s, "user", a, NULL); }
+static ftp_result i_login_acct(ftp_session *s, const char *a) { return ftp_login(s, "user", "pw", a); }
+static ftp_result i_sendcmd(ftp_session *s, const char *a) { return ftp_sendcmd(s, a); }
+static ftp_result i_voidcmd(ftp_session *s, const char *a) { return ftp_voidcmd(s, a); }
+static ftp_result i_rename_from(ftp_session *s, const char *a) { return ftp_rename(s, a, "to"); }
+static ftp_result i_rename_to(ftp_session *s, const char *a) { return ftp_rename(s, "from", a); }
+static ftp_result i_delete(ftp_session *s, const char *a) { return ftp_delete(s, a); }
+static ftp_result i_cwd(ftp_session *s, const char *a) { return ftp_cwd(s, a); }
+static ftp_result i_mkd(ftp_session *s, const char *a) { return ftp_mkd(s, a, NULL); }
+static ftp_result i_rmd(ftp_session *s, const char *a) { return ftp_rmd(s, a); }
+static ftp_result i_size(ftp_session *s, const char *a)
+{
+    int64_t size = 0;
+    return ftp_size(s, a, &size);
+}
+static ftp_result i_transfercmd(ftp_session *s, const char *a)
+{
+    static char sentinel;
+    ftp_transfer *t = (ftp_transfer *)(void *)&sentinel; /* must be set to NULL */
+    ftp_result r = ftp_transfercmd(s, a, FTP_NO_REST, &t);
+    if (t != NULL) {
+        fprintf(stderr, "ftp_transfercmd left *out non-NULL\n");
+        if (r == FTP_OK) ftp_transfer_close(t);
+        return FTP_ERROR_INTERNAL;
+    }
+    return r;
+}
+static ftp_result i_ntransfercmd(ftp_session *s, const char *a)
+{
+    ftp_transfer *t = NULL;
+    int64_t size = 0;
+    ftp_result r = ftp_ntransfercmd(s, a, 5, &t, &size);
+    if (t != NULL) ftp_transfer_close(t);
+    return r;
+}
+static ftp_result i_retrbinary(ftp_session *s, const char *a)
+{
+    return ftp_retrbinary(s, a, inj_data_cb, NULL, 0, FTP_NO_REST);
+}
+static ftp_result i_retrlines(ftp_session *s, const char *a)
+{
+    return ftp_retrlines(s, a, inj_line_cb, NULL);
+}
+static ftp_result i_storbinary(ftp_session *s, const char *a)
+{
+    return ftp_storbinary(s, a, inj_read_cb, NULL, 0, NULL, FTP_NO_REST);
+}
+static ftp_result i_storlines(ftp_session *s, const char *a)
+{
+    return ftp_storlines(s, a, inj_read_cb, NULL, NULL);
+}
+static ftp_result i_nlst(ftp_session *s, const char *a) { return ftp_nlst(s, a, inj_line_cb, NULL); }
+static ftp_result i_dir(ftp_session *s, const char *a) { return ftp_dir(s, a, inj_line_cb, NULL); }
+static ftp_result i_mlsd_path(ftp_session *s, const char *a)
+{
+    return ftp_mlsd(s, a, NULL, 0, inj_mlsd_cb, NULL);
+}
+static ftp_result i_mlsd_path_facts(ftp_session *s, const char *a)
+{
+    const char *facts[] = {"type"};
+    return ftp_mlsd(s, a, facts, 1, inj_mlsd_cb, NULL);
+}
+static ftp_result i_mlsd_fact(ftp_session *s, const char *a)
+{
+    const char *facts[] = {a};
+    return ftp_mlsd(s, NULL, facts, 1, inj_mlsd_cb, NULL);
+}
+static ftp_result i_mlsd_second_fact(ftp_session *s, const char *a)
+{
+    const char *facts[] = {"type", a};
+    return ftp_mlsd(s, NULL, facts, 2, inj_mlsd_cb, NULL);
+}
+
+/* Every function taking text that becomes part of a command; `base` is the
+ * text before poisoning (a whole command where the function takes one). */
+static const struct {
+    const char *name;
+    const char *base;
+    inj_fn call;
+} INJECTABLE[] = {
+    {"ftp_login(user)", "name", i_login_user},
+    {"ftp_login(passwd)", "name", i_login_pass},
+    {"ftp_login(acct)", "name", i_login_acct},
+    {"ftp_sendcmd", "NOOP", i_sendcmd},
+    {"ftp_voidcmd", "NOOP", i_voidcmd},
+    {"ftp_rename(fromname)", "name", i_rename_from},
+    {"ftp_rename(toname)", "name", i_rename_to},
+    {"ftp_delete", "name", i_delete},
+    {"ftp_cwd", "name", i_cwd},
+    {"ftp_mkd", "name", i_mkd},
+    {"ftp_rmd", "name", i_rmd},
+    {"ftp_size", "name", i_size},
+    {"ftp_transfercmd", "RETR name", i_transfercmd},
+    {"ftp_ntransfercmd(rest 5)", "RETR name", i_ntransfercmd},
+    {"ftp_retrbinary", "RETR name", i_retrbinary},
+    {"ftp_retrlines", "LIST", i_retrlines},
+    {"ftp_storbinary", "STOR name", i_storbinary},
+    {"ftp_storlines", "STOR name", i_storlines},
+    {"ftp_nlst(args)", "name", i_nlst},
+    {"ftp_dir(args)", "name", i_dir},
+    {"ftp_mlsd(path)", "name", i_mlsd_path},
+    {"ftp_mlsd(path, facts)", "name", i_mlsd_path_facts},
+    {"ftp_mlsd(fact)", "name", i_mlsd_fact},
+    {"ftp_mlsd(second fact)", "name", i_mlsd_second_fact},
+};
+
+#define NPOISON 9
+
+/* The poisoned forms of `base`: CR and LF before it, inside it (with a
+ * second command after) and at its end; invalid UTF-8 (a stray byte, a
+ * truncated sequence, an encoded surrogate). malloc'ed. */
+static char **poisoned(const char *base)
+{
+    static const char *const bad[2] = {"\r", "\n"};
+    char **v = calloc(NPOISON, sizeof *v);
+    int i, k = 0;
+    CHECK(NULL, v != NULL);
+    for (i = 0; i < 2; i++) {
+        v[k++] = tu_strf("%s%s", bad[i], base);
+        v[k++] = tu_strf("%s%sDELE victim", base, bad[i]);
+        v[k++] = tu_strf("%s%s", base, bad[i]);
+    }
+    v[k++] = tu_strf("\xff%s", base);
+    v[k++] = tu_strf("%s\xc3", base);
+    v[k++] = tu_strf("%s\xed\xa0\x80", base);
+    return v;
+}
+
+static void t_injection(void)
+{
+    uint16_t port = srv_start("injection");
+    ftp_session *s = logged_in(port);
+    size_t i, failed_calls = 0;
+    unsigned noop = 0;
+    bool server_ok;
+    for (i = 0; i < sizeof INJECTABLE / sizeof INJECTABLE[0]; i++) {
+        char **args = poisoned(INJECTABLE[i].base);
+        int j, bad = 0;
+        for (j = 0; j < NPOISON; j++) {
+            char cmd[32], want[32];
+            long long t0 = now_ms();
+            ftp_result r = INJECTABLE[i].call(s, args[j]);
+            check_time(__FILE__, __LINE__, s, INJECTABLE[i].name, now_ms() - t0, 0);
+            if (r != FTP_ERROR_INVALID_ARGUMENT && bad++ == 0)
+                fprintf(stderr, "  %s: poisoned form %d gave %s (%s)\n", INJECTABLE[i].name, j,
+                        ftp_result_name(r), ftp_last_error(s));
+            /* The next line the server sees must be this NOOP. */
+            snprintf(cmd, sizeof cmd, "NOOP %u", ++noop);
+            snprintf(want, sizeof want, "200 NOOP %u", noop);
+            CHECK_OK(s, ftp_sendcmd(s, cmd));
+            CHECK_STR(s, ftp_last_response(s), want);
+            free(args[j]);
+        }
+        free(args);
+        if (bad > 0) {
+            fprintf(stderr, "FAIL: %s: %d of %d poisoned calls not refused before sending\n",
+                    INJECTABLE[i].name, bad, NPOISON);
+            failed_calls++;
+        }
+    }
+    CHECK_OK(s, ftp_quit(s));
+    CHECK_CODE(s, 221);
+    ftp_session_free(s);
+    server_ok = srv_wait();
+    CHECK_MSG(NULL, failed_calls == 0 && server_ok,
+              "%zu function(s) let something reach the server before refusing", failed_calls);
+}
+
+/* ---------------------------------------------------------------- main */
+
+static const struct {
+    const char *name;
+    void (*run)(void);
+} TESTS[] = {
+    {"cut-welcome", t_cut_welcome},
+    {"cut-reply", t_cut_reply_single},
+    {"cut-multiline", t_cut_multiline},
+    {"long-line", t_long_line},
+    {"endless-line", t_endless_line},
+    {"endless-multiline", t_endless_multiline},
+    {"garbage-welcome", t_garbage_welcome},
+    {"garbage-reply", t_garbage_reply},
+    {"421-welcome", t_421_welcome},
+    {"421-after-user", t_421_after_user},
+    {"421-idle", t_421_idle},
+    {"never-answers", t_never_answers},
+    {"stall-mid-reply", t_stall_mid_reply},
+    {"slow-drip", t_slow_drip},
+    {"byte-by-byte", t_byte_by_byte},
+    {"invalid-utf8", t_invalid_utf8},
+    {"421-mid-transfer", t_421_mid_transfer},
+    {"drop-before-transfer", t_drop_before_transfer},
+    {"drop-during-transfer", t_drop_during_transfer},
+    {"drop-after-transfer", t_drop_after_transfer},
+    {"data-426", t_data_426},
+    {"data-drop-no-reply", t_data_drop_no_reply},
+    {"data-stall", t_data_stall},
+    {"upload-426", t_upload_426},
+    {"upload-never-read", t_upload_never_read},
+    {"data-after-226", t_data_after_226},
+    {"data-after-226-short", t_data_after_226_short},
+    {"announced-2gib", t_announced_2gib},
+    {"pasv-elsewhere", t_pasv_elsewhere},
+    {"epsv-elsewhere", t_epsv_elsewhere},
+    {"pasv-out-of-range", t_pasv_out_of_range},
+    {"epsv-out-of-range", t_epsv_out_of_range},
+    {"pasv-150-no-data", t_pasv_150_no_data},
+    {"active-never-connects", t_active_never_connects},
+    {"injection", t_injection},
+};
+
+/* Runs one scenario in a child process, so that a failed CHECK (which
+ * exits) ends only that scenario; true if it passed. */
+static bool run_isolated(size_t i)
+{
+    int status = 0;
+    pid_t pid;
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    CHECK(NULL, pid >= 0);
+    if (pid == 0) {
+        atexit(kill_server);
+        TESTS[i].run();
+        exit(0);
+    }
+    CHECK(NULL, waitpid(pid, &status, 0) == pid);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
+    fprintf(stderr, "FAILED: scenario %s (status 0x%x)\n", TESTS[i].name, status);
+    return false;
+}
+
+int main(int argc, char **argv)
+{
+    size_t i, ntests = sizeof TESTS / sizeof TESTS[0], ran = 0, failed = 0;
+    int a;
+    for (i = 0; i < ntests; i++) {
+        bool wanted = argc == 1;
+        for (a = 1; a < argc && !wanted; a++) wanted = strcmp(TESTS[i].name, argv[a]) == 0;
+        if (!wanted) continue;
+        ran++;
+        if (!run_isolated(i)) failed++;
+    }
+    CHECK_MSG(NULL, ran > 0 && (argc == 1 || ran == (size_t)(argc - 1)),
+              "unknown scenario name among the arguments");
+    if (failed > 0) {
+        fprintf(stderr, "test_faults: %zu of %zu scenarios FAILED\n", failed, ran);
+        return 1;
+    }
+    printf("test_faults: all %zu scenarios passed\n", ran);
+    return 0;
+}
