@@ -28,18 +28,20 @@ pub fn encode_line(cmd: &str, encoding: Encoding) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The form of a command shown in debug output: a password after `PASS `
-/// (any case) is replaced by one `*` per character, then quoted like
-/// Python's `repr`.
+/// The form of a command shown in debug output: the argument of `PASS `
+/// or `ACCT ` (any case) is replaced by one `*` per character, then quoted
+/// like Python's `repr`.
 pub fn sanitize(line: &str) -> String {
     let body = line.trim_end_matches(['\r', '\n']);
-    let masked =
-        if body.len() >= 5 && body.is_char_boundary(5) && body[..5].eq_ignore_ascii_case("pass ") {
-            let stars = body[5..].chars().count();
-            format!("{}{}{}", &body[..5], "*".repeat(stars), &line[body.len()..])
-        } else {
-            line.to_string()
-        };
+    let secret = body.len() >= 5
+        && body.is_char_boundary(5)
+        && (body[..5].eq_ignore_ascii_case("pass ") || body[..5].eq_ignore_ascii_case("acct "));
+    let masked = if secret {
+        let stars = body[5..].chars().count();
+        format!("{}{}{}", &body[..5], "*".repeat(stars), &line[body.len()..])
+    } else {
+        line.to_string()
+    };
     quote(&masked)
 }
 
@@ -99,6 +101,7 @@ mod tests {
         assert_eq!(sanitize("PASSWORD"), "'PASSWORD'");
         assert_eq!(sanitize("USER bob"), "'USER bob'");
         assert_eq!(sanitize("PASS é€"), "'PASS **'");
+        assert_eq!(sanitize("ACCT billing"), "'ACCT *******'");
     }
 
     #[test]

@@ -47,8 +47,10 @@ impl Encoding {
             Encoding::Latin1 => text
                 .chars()
                 .map(|c| {
-                    u8::try_from(u32::from(c))
-                        .map_err(|_| Error::Encoding(format!("{c:?} cannot be encoded in latin-1")))
+                    // The character is not named: it may be part of a password.
+                    u8::try_from(u32::from(c)).map_err(|_| {
+                        Error::Encoding("the text holds a character latin-1 cannot encode".into())
+                    })
                 })
                 .collect(),
         }

@@ -604,6 +604,14 @@ fn injectable_calls() -> Vec<(&'static str, Call)> {
         ("storlines", |s, x| {
             unit(s.storlines(x, |_| Ok(0), |_| Ok(())))
         }),
+        ("retr_to_fd", |s, x| {
+            let null = std::fs::File::create("/dev/null").unwrap();
+            unit(s.retr_to_fd(x, std::os::fd::AsFd::as_fd(&null), None))
+        }),
+        ("stor_from_fd", |s, x| {
+            let null = std::fs::File::open("/dev/null").unwrap();
+            unit(s.stor_from_fd(x, std::os::fd::AsFd::as_fd(&null), None))
+        }),
         ("nlst(args)", |s, x| unit(s.nlst(Some(x), |_| Ok(())))),
         ("dir(args)", |s, x| unit(s.dir(Some(x), |_| Ok(())))),
         ("mlsd(path)", |s, x| unit(s.mlsd(Some(x), &[], |_| Ok(())))),
@@ -632,8 +640,8 @@ fn poisoned(base: &str, bad: char) -> [String; 3] {
 fn base_text(call: &str) -> &'static str {
     match call {
         "sendcmd" | "voidcmd" => "NOOP",
-        "transfercmd" | "ntransfercmd(rest)" | "retrbinary" => "RETR name",
-        "storbinary" | "storlines" => "STOR name",
+        "transfercmd" | "ntransfercmd(rest)" | "retrbinary" | "retr_to_fd" => "RETR name",
+        "storbinary" | "storlines" | "stor_from_fd" => "STOR name",
         "retrlines" => "LIST",
         _ => "name",
     }

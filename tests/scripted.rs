@@ -731,3 +731,51 @@ fn ipv6_uses_epsv_and_eprt() {
     }
     server.finish();
 }
+
+#[test]
+fn active_mode_ignores_data_connections_from_other_hosts() {
+    let server = ScriptedServer::start(|c| {
+        c.greet_and_login();
+        c.exchange("TYPE I", "200 ok");
+        let port_cmd = c.expect("PORT ");
+        c.reply("200 port ok");
+        let nums: Vec<u16> = port_cmd[5..]
+            .split(',')
+            .map(|n| n.parse().unwrap())
+            .collect();
+        let port = nums[4] * 256 + nums[5];
+        c.expect("RETR");
+        // An outsider (another loopback address) connects first with forged data.
+        let outsider =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        outsider
+            .bind(
+                &"127.0.0.2:0"
+                    .parse::<std::net::SocketAddr>()
+                    .unwrap()
+                    .into(),
+            )
+            .unwrap();
+        outsider
+            .connect(&std::net::SocketAddr::from(([127, 0, 0, 1], port)).into())
+            .unwrap();
+        let mut outsider: std::net::TcpStream = outsider.into();
+        let _ = outsider.write_all(b"FORGED");
+        std::thread::sleep(Duration::from_millis(100));
+        c.reply("150 opening");
+        let mut d = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        d.write_all(b"genuine").unwrap();
+        drop(d);
+        c.reply("226 done");
+    });
+    let mut s = logged_in(&server);
+    s.set_passive(false);
+    let mut got = Vec::new();
+    s.retrbinary("RETR f", 0, None, |b| {
+        got.extend_from_slice(b);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(got, b"genuine");
+    server.finish();
+}

@@ -133,3 +133,31 @@ fn refused_auth_never_falls_back_to_clear_text() {
     s.close();
     server.join().unwrap();
 }
+
+#[test]
+fn bytes_before_the_tls_handshake_are_refused() {
+    // A man in the middle could queue clear-text "replies" after the 234
+    // for the client to read as if they came over TLS (STARTTLS injection).
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut tcp, _) = listener.accept().unwrap();
+        tcp.write_all(b"220 hi\r\n").unwrap();
+        let mut r = BufReader::new(tcp.try_clone().unwrap());
+        assert_eq!(read_line(&mut r), "AUTH TLS");
+        tcp.write_all(b"234 go\r\n230 injected login\r\n").unwrap();
+        let mut rest = Vec::new();
+        let _ = r.read_to_end(&mut rest);
+    });
+    let mut s = client();
+    s.connect("localhost", port).unwrap();
+    // Give the injected line time to arrive with the 234.
+    std::thread::sleep(Duration::from_millis(50));
+    let err = s.auth().unwrap_err();
+    assert!(
+        matches!(err, Error::Proto(ref m) if m.contains("before the TLS handshake")),
+        "{err}"
+    );
+    assert!(!s.is_connected());
+    server.join().unwrap();
+}

@@ -107,9 +107,17 @@ impl Session {
             }
         };
         let ctx = self.tls.context.as_ref().expect("built above");
+        // The handshake gets the whole session timeout, whatever the last
+        // reply's deadline left on the socket.
+        let timeout = self.settings.timeout;
+        let _ = tcp.set_read_timeout(timeout);
+        let _ = tcp.set_write_timeout(timeout);
         match client_handshake(ctx, tcp, &ctl.host, None, true) {
             Ok(tls) => {
                 stream.put_transport(Transport::Tls(Box::new(tls)));
+                stream
+                    .set_idle_timeout(timeout)
+                    .map_err(|e| Error::from_io("configuring the connection", e))?;
                 Ok(())
             }
             Err(e) => {
