@@ -48,6 +48,7 @@ run_step "cmake configure (examples-c, tests/c)" \
 run_step "cmake build" cmake --build build/ctest -j2
 run_step "ctest" ctest --test-dir build/ctest --output-on-failure
 run_step "C tests under valgrind memcheck" scripts/valgrind-ctest.sh build/ctest
+run_step "C tests under AddressSanitizer + UBSan (clang)" scripts/sanitizers.sh
 run_step "install: soname, pkg-config, find_package(ftp)" scripts/check-install.sh
 run_step "Go bindings: go vet, go test" bindings/go/run-tests.sh
 run_step "C# bindings: mcs + mono tests" bindings/csharp/run-tests.sh
