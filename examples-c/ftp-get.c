@@ -3,6 +3,13 @@
  *
  *   ftp-get [OPTIONS] URL [OUTFILE|-]
  *
+ * The data goes straight from the data connection to the output descriptor
+ * with ftp_retr_to_fd (splice(2) inside the kernel on a plain data
+ * connection, a 256 KiB buffer under TLS); the progress display reads the
+ * output's file offset (ftpx_fd_watch).  Standard output that is a pipe or
+ * a terminal has no offset to read: no live display then, and the summary
+ * line says "done" without a byte count.
+ *
  * Exit status: 0 success, 1 failure (the partial OUTFILE is removed),
  * 2 usage error.
  */
@@ -11,6 +18,7 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,43 +40,26 @@ static const ftpx_tool tool = {
     .max_args = 2,
 };
 
-struct getctx {
-    FILE *out;
-    ftpx_progress *progress;
-    int write_errno; /* set when writing the output failed */
-};
-
-static int on_data(void *userdata, const uint8_t *data, size_t len)
-{
-    struct getctx *c = userdata;
-
-    if (len > 0) {
-        errno = 0;
-        if (fwrite(data, 1, len, c->out) != len) {
-            c->write_errno = errno != 0 ? errno : EIO;
-            return 1; /* stop: ftp_retrbinary returns FTP_ERROR_CALLBACK */
-        }
-    }
-    ftpx_progress_add(c->progress, len);
-    return 0;
-}
-
-/* Flushes, syncs (regular files) and closes the output; 0 or an errno. */
-static int finish_output(FILE *out, bool is_stdout)
+/* Syncs a regular file and closes it (unless it is standard output);
+ * 0 or an errno. */
+static int finish_output(int fd, bool is_stdout)
 {
     struct stat st;
-    int fd = fileno(out);
     int err = 0;
 
-    if (fflush(out) != 0)
-        err = errno != 0 ? errno : EIO;
-    if (err == 0 && fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fsync(fd) != 0)
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fsync(fd) != 0)
         err = errno;
-    if (!is_stdout) {
-        if (fclose(out) != 0 && err == 0)
-            err = errno != 0 ? errno : EIO;
-    }
+    if (!is_stdout && close(fd) != 0 && err == 0)
+        err = errno;
     return err;
+}
+
+/* True when a failed ftp_retr_to_fd failed on our side (writing the
+ * output), not on the network: libftp says "on the caller's file
+ * descriptor" then. */
+static bool output_failed(const ftp_session *s, ftp_result r)
+{
+    return r == FTP_ERROR_IO && strstr(ftp_last_error(s), "file descriptor") != NULL;
 }
 
 int main(int argc, char **argv)
@@ -84,9 +75,9 @@ int main(int argc, char **argv)
     ftp_result r;
     int64_t size = -1;
     char *cmd = NULL;
-    FILE *out = NULL;
-    struct getctx ctx;
+    int out = -1;
     ftpx_progress progress;
+    ftpx_fd_watch watch;
     int status = 1;
 
     rc = ftpx_parse_args(&tool, argc, argv, &o, pos, &npos);
@@ -116,7 +107,8 @@ int main(int argc, char **argv)
         goto done;
 
     /* SIZE is only meaningful (and pyftpdlib only answers it) in binary
-     * mode; retrbinary sends TYPE I again, which is harmless. */
+     * mode.  ftp_retr_to_fd needs TYPE I too, but libftp sends TYPE only
+     * when it changes: it is not sent twice. */
     r = ftp_voidcmd(s, "TYPE I");
     if (r != FTP_OK) {
         ftpx_report(&o, s, "TYPE I", r);
@@ -127,29 +119,28 @@ int main(int argc, char **argv)
         size = -1; /* no SIZE support or no such file: RETR will tell */
 
     if (to_stdout) {
-        out = stdout;
+        out = STDOUT_FILENO; /* never removed on failure */
     } else {
         struct stat st;
-        out = fopen(outname, "wb");
-        if (out == NULL) {
+        out = open(outname, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (out < 0) {
             fprintf(stderr, "%s: cannot create '%s': %s\n", prog, outname, strerror(errno));
             goto done;
         }
         /* Only a regular file is removed on failure, never a device or a
          * FIFO given as OUTFILE (think /dev/null run as root). */
-        remove_on_fail = fstat(fileno(out), &st) == 0 && S_ISREG(st.st_mode);
+        remove_on_fail = fstat(out, &st) == 0 && S_ISREG(st.st_mode);
     }
 
-    memset(&ctx, 0, sizeof ctx);
-    ctx.out = out;
-    ctx.progress = &progress;
     ftpx_progress_start(&progress, prog, ftpx_basename(u.path), size, o.quiet);
-    r = ftp_retrbinary(s, cmd, on_data, &ctx, 65536, FTP_NO_REST);
+    ftpx_fd_watch_start(&watch, &progress, out);
+    r = ftp_retr_to_fd(s, cmd, out, FTP_NO_REST);
+    ftpx_fd_watch_stop(&watch);
     ftpx_progress_end(&progress, r == FTP_OK);
     if (r != FTP_OK) {
-        if (ctx.write_errno != 0) {
+        if (output_failed(s, r)) {
             fprintf(stderr, "%s: writing '%s': %s\n", prog, to_stdout ? "<stdout>" : outname,
-                    strerror(ctx.write_errno));
+                    ftp_last_error(s));
         } else {
             char what[600];
             snprintf(what, sizeof what, "downloading '%s'", u.path);
@@ -159,10 +150,9 @@ int main(int argc, char **argv)
     }
 
     {
-        FILE *f = out;
-        int e;
-        out = NULL; /* closed by finish_output, whatever happens */
-        e = finish_output(f, to_stdout);
+        int fd = out, e;
+        out = -1; /* closed by finish_output, whatever happens */
+        e = finish_output(fd, to_stdout);
         if (e != 0) {
             fprintf(stderr, "%s: writing '%s': %s\n", prog, to_stdout ? "<stdout>" : outname,
                     strerror(e));
@@ -174,14 +164,12 @@ int main(int argc, char **argv)
     status = 0;
 
 done:
-    if (out != NULL && !to_stdout) {
+    if (out >= 0 && !to_stdout) {
         /* Failure after the output was created: drop the partial file. */
-        (void)fclose(out);
+        (void)close(out);
         if (remove_on_fail && unlink(outname) != 0 && errno != ENOENT)
             fprintf(stderr, "%s: cannot remove the partial '%s': %s\n", prog, outname,
                     strerror(errno));
-    } else if (out != NULL) {
-        (void)fflush(out);
     }
     ftpx_close(s);
     free(cmd);

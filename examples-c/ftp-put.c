@@ -3,6 +3,14 @@
  *
  *   ftp-put [OPTIONS] LOCALFILE URL
  *
+ * The file goes straight from the local descriptor to the data connection
+ * with ftp_stor_from_fd (sendfile(2) inside the kernel on a plain data
+ * connection, a 256 KiB buffer under TLS or from a pipe); the progress
+ * display reads the file offset, which sendfile and read advance
+ * (ftpx_fd_watch).  Standard input that is a pipe has no offset to read:
+ * no live display then, and the summary line says "done" without a byte
+ * count.
+ *
  * Exit status: 0 success, 1 failure, 2 usage error.
  */
 #ifndef _POSIX_C_SOURCE
@@ -10,10 +18,12 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ftp.h"
 #include "ftpurl.h"
@@ -29,32 +39,12 @@ static const ftpx_tool tool = {
     .max_args = 2,
 };
 
-struct putctx {
-    FILE *in;
-    ftpx_progress *progress;
-    int read_errno; /* set when reading the local file failed */
-};
-
-static int64_t on_read(void *userdata, uint8_t *buf, size_t cap)
+/* True when a failed ftp_stor_from_fd failed on our side (reading the
+ * local file), not on the network: libftp says "on the caller's file
+ * descriptor" then. */
+static bool input_failed(const ftp_session *s, ftp_result r)
 {
-    struct putctx *c = userdata;
-    size_t n;
-
-    errno = 0;
-    n = fread(buf, 1, cap, c->in);
-    if (n == 0 && ferror(c->in)) {
-        c->read_errno = errno != 0 ? errno : EIO;
-        return -1; /* error: ftp_storbinary stops and fails */
-    }
-    return (int64_t)n; /* 0 = end of file */
-}
-
-static int on_sent(void *userdata, const uint8_t *data, size_t len)
-{
-    struct putctx *c = userdata;
-    (void)data;
-    ftpx_progress_add(c->progress, len);
-    return 0;
+    return r == FTP_ERROR_IO && strstr(ftp_last_error(s), "file descriptor") != NULL;
 }
 
 int main(int argc, char **argv)
@@ -67,13 +57,13 @@ int main(int argc, char **argv)
     bool from_stdin, dir_url;
     char *remote = NULL, *cmd = NULL;
     size_t plen;
-    FILE *in = NULL;
+    int in = -1;
     struct stat st;
     int64_t total = -1;
     ftp_session *s = NULL;
     ftp_result r;
-    struct putctx ctx;
     ftpx_progress progress;
+    ftpx_fd_watch watch;
     int status = 1;
 
     rc = ftpx_parse_args(&tool, argc, argv, &o, pos, &npos);
@@ -106,15 +96,15 @@ int main(int argc, char **argv)
 
     /* Open the local file before connecting: a typo costs no connection. */
     if (from_stdin) {
-        in = stdin;
+        in = STDIN_FILENO;
     } else {
-        in = fopen(local, "rb");
-        if (in == NULL) {
+        in = open(local, O_RDONLY | O_CLOEXEC);
+        if (in < 0) {
             fprintf(stderr, "%s: cannot open '%s': %s\n", prog, local, strerror(errno));
             goto done;
         }
     }
-    if (fstat(fileno(in), &st) != 0) {
+    if (fstat(in, &st) != 0) {
         fprintf(stderr, "%s: cannot stat '%s': %s\n", prog, from_stdin ? "<stdin>" : local,
                 strerror(errno));
         goto done;
@@ -123,23 +113,28 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: '%s' is a directory\n", prog, local);
         goto done;
     }
-    if (S_ISREG(st.st_mode))
-        total = (int64_t)st.st_size;
+    if (S_ISREG(st.st_mode)) {
+        /* What is left from the current offset (stdin may have been read
+         * from already): what ftp_stor_from_fd sends. */
+        off_t here = lseek(in, 0, SEEK_CUR);
+        total = (int64_t)st.st_size - (here > 0 ? (int64_t)here : 0);
+        if (total < 0)
+            total = 0;
+    }
 
     s = ftpx_open(&o, &u);
     if (s == NULL)
         goto done;
 
-    memset(&ctx, 0, sizeof ctx);
-    ctx.in = in;
-    ctx.progress = &progress;
     ftpx_progress_start(&progress, prog, ftpx_basename(remote), total, o.quiet);
-    r = ftp_storbinary(s, cmd, on_read, &ctx, 65536, on_sent, FTP_NO_REST);
+    ftpx_fd_watch_start(&watch, &progress, in);
+    r = ftp_stor_from_fd(s, cmd, in, FTP_NO_REST);
+    ftpx_fd_watch_stop(&watch);
     ftpx_progress_end(&progress, r == FTP_OK);
     if (r != FTP_OK) {
-        if (ctx.read_errno != 0) {
-            fprintf(stderr, "%s: reading '%s': %s (upload stopped: %s)\n", prog,
-                    from_stdin ? "<stdin>" : local, strerror(ctx.read_errno), ftp_result_name(r));
+        if (input_failed(s, r)) {
+            fprintf(stderr, "%s: reading '%s': %s (upload stopped)\n", prog,
+                    from_stdin ? "<stdin>" : local, ftp_last_error(s));
         } else {
             char what[600];
             snprintf(what, sizeof what, "uploading to '%s'", remote);
@@ -150,7 +145,7 @@ int main(int argc, char **argv)
     status = 0;
 
 done:
-    if (in != NULL && !from_stdin && fclose(in) != 0 && status == 0) {
+    if (in >= 0 && !from_stdin && close(in) != 0 && status == 0) {
         /* A read-only stream: nothing was lost, but say it. */
         fprintf(stderr, "%s: closing '%s': %s\n", prog, local, strerror(errno));
     }

@@ -28,8 +28,11 @@
 // The default port of implicit FTPS.
 #define IMPLICIT_PORT 990
 
-// The buffer of the fallback path (and of TLS transfers).
-#define BUFFER (256 * 1024)
+// The buffer of buffered downloads (regular files, TLS).
+#define DOWNLOAD_BUFFER (1 << 20)
+
+// The buffer of buffered uploads (64 KiB reads measured fastest).
+#define UPLOAD_BUFFER (64 * 1024)
 
 // `rest < 0` means: send no REST.
 #define FTP_NO_REST -1
@@ -45,6 +48,17 @@
 
 // The largest reply accepted from the server (1 MiB); past it: `FTP_ERROR_PROTO`.
 #define FTP_MAX_REPLY 1048576
+
+// `ftp_set_zero_copy`: splice into pipes, sendfile from regular files
+// unless the server is on loopback (the default).
+#define FTP_ZERO_COPY_AUTO 0
+
+// `ftp_set_zero_copy`: splice into pipes and regular files, sendfile from
+// regular files, whenever the data connection is plain TCP.
+#define FTP_ZERO_COPY_ALWAYS 1
+
+// `ftp_set_zero_copy`: always copy through a buffer.
+#define FTP_ZERO_COPY_NEVER 2
 
 // The outcome of every fallible call. `FTP_OK` is 0; the others follow
 // Python ftplib's error classes (in brackets) and what a C library needs.
@@ -201,21 +215,29 @@ enum ftp_result ftp_close(struct ftp_session *s);
 
 // Downloads in binary mode (TYPE I, then `cmd`, e.g. "RETR name", after
 // `REST rest` when `rest >= 0`) straight into the open descriptor `fd`,
-// written at its current offset. On a plain data connection the bytes go
-// from the socket to `fd` inside the kernel (splice: zero-copy, for a
-// regular file or a pipe); under TLS, or for other descriptors, through a
-// 256 KiB buffer. `fd` is neither closed nor synced. A write error on `fd`
+// written at its current offset (or appended, with O_APPEND). On a plain
+// data connection into a pipe the bytes go from the socket to `fd` inside
+// the kernel (splice); regular files, TLS and other descriptors go through
+// a 1 MiB buffer (measured faster than splice into files); see
+// `ftp_set_zero_copy`. `fd` is neither closed nor synced. A write error on `fd`
 // stops the transfer with `FTP_ERROR_IO` (the session stays usable); the
 // other outcomes are those of `ftp_retrbinary`.
 enum ftp_result ftp_retr_to_fd(struct ftp_session *s, const char *cmd, int fd, int64_t rest);
 
 // Uploads in binary mode (TYPE I, then `cmd`, e.g. "STOR name", after
 // `REST rest` when `rest >= 0`) what the open descriptor `fd` holds from
-// its current offset to its end. On a plain data connection a regular
-// file goes to the socket inside the kernel (sendfile: zero-copy); under
-// TLS, or from a pipe or socket, through a 256 KiB buffer. `fd` is not
+// its current offset to its end. On a plain data connection to a remote
+// (not loopback) server a regular file goes to the socket inside the
+// kernel (sendfile: zero-copy); under TLS, over loopback, or from a pipe
+// or socket, through a 64 KiB buffer; see `ftp_set_zero_copy`. `fd` is not
 // closed. A read error on `fd` stops the upload with `FTP_ERROR_IO`.
 enum ftp_result ftp_stor_from_fd(struct ftp_session *s, const char *cmd, int fd, int64_t rest);
+
+// Chooses when `ftp_retr_to_fd` / `ftp_stor_from_fd` move bytes inside
+// the kernel: `FTP_ZERO_COPY_AUTO` (default), `_ALWAYS` or `_NEVER`;
+// another value gives `FTP_ERROR_INVALID_ARGUMENT`. TLS data connections
+// always go through a buffer.
+enum ftp_result ftp_set_zero_copy(struct ftp_session *s, int mode);
 
 // Lists a directory with MLSD (ftplib's `mlsd`): `path` NULL or "" = the
 // current directory; when `nfacts` > 0, `OPTS MLST f1;f2;` is sent first

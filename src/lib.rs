@@ -27,7 +27,7 @@ pub use encoding::Encoding;
 pub use error::{Error, ErrorKind, Result};
 pub use listing::{Fact, MlsdEntry};
 pub use reply::Reply;
-pub use session::{Session, Settings};
+pub use session::{Session, Settings, ZeroCopy};
 
 /// The library version (from Cargo.toml).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

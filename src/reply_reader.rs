@@ -17,15 +17,15 @@ pub const MAX_REPLY: usize = 1 << 20;
 
 /// Reads a reply: one line, or for `ddd-` a multi-line reply up to the line
 /// that starts with the same three characters followed by anything but `-`.
-/// `on_line` sees each raw line (decoded) as it arrives.
+/// `on_line` sees each raw line as it arrives.
 pub fn read_reply<R: Read>(
     reader: &mut LineReader<R>,
     encoding: Encoding,
-    mut on_line: impl FnMut(&str),
+    mut on_line: impl FnMut(&[u8]),
 ) -> Result<Reply> {
     let mut line = Vec::with_capacity(128);
     read_one(reader, &mut line)?;
-    on_line(&encoding.decode_lossy(&line));
+    on_line(&line);
     let mut all = line.clone();
     // Only a line that starts with a 3-digit code can open a multi-line
     // reply; anything else (an SSH banner, say) is one line of garbage.
@@ -33,7 +33,7 @@ pub fn read_reply<R: Read>(
         let code: Vec<u8> = line[..3].to_vec();
         loop {
             read_one(reader, &mut line)?;
-            on_line(&encoding.decode_lossy(&line));
+            on_line(&line);
             if all.len() + 1 + line.len() > MAX_REPLY {
                 return Err(Error::Proto(format!(
                     "the server's reply is longer than {MAX_REPLY} bytes"

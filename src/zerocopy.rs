@@ -14,8 +14,10 @@ use std::time::{Duration, Instant};
 
 /// Bytes moved per system call.
 const CHUNK: usize = 1 << 20;
-/// The buffer of the fallback path (and of TLS transfers).
-pub const BUFFER: usize = 256 * 1024;
+/// The buffer of buffered downloads (regular files, TLS).
+pub const DOWNLOAD_BUFFER: usize = 1 << 20;
+/// The buffer of buffered uploads (64 KiB reads measured fastest).
+pub const UPLOAD_BUFFER: usize = 64 * 1024;
 
 /// Where a copy failed.
 #[derive(Debug)]
@@ -32,9 +34,20 @@ fn file_type(fd: BorrowedFd<'_>) -> Option<SFlag> {
         .map(|st| SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT)
 }
 
-/// True when `fd` is a regular file or a pipe (what splice can write to).
-pub fn can_splice_into(fd: BorrowedFd<'_>) -> bool {
-    matches!(file_type(fd), Some(t) if t == SFlag::S_IFREG || t == SFlag::S_IFIFO)
+/// True when splice can write into `fd`: a pipe, or with `files` a
+/// regular file, never one opened with O_APPEND (splice refuses those).
+/// Splicing into regular files was measured slower and erratic next to a
+/// 1 MiB buffer on loopback (BENCHMARKS.md), hence `files`.
+pub fn can_splice_into(fd: BorrowedFd<'_>, files: bool) -> bool {
+    let kind = file_type(fd);
+    let ok = kind == Some(SFlag::S_IFIFO) || (files && kind == Some(SFlag::S_IFREG));
+    ok && !is_append(fd)
+}
+
+fn is_append(fd: BorrowedFd<'_>) -> bool {
+    fcntl(std::os::fd::AsRawFd::as_raw_fd(&fd), FcntlArg::F_GETFL)
+        .map(|flags| OFlag::from_bits_truncate(flags).contains(OFlag::O_APPEND))
+        .unwrap_or(true)
 }
 
 /// True when `fd` is a regular file (what sendfile can read from).

@@ -68,7 +68,19 @@ fn download_to_file_and_pipe_upload_from_file_and_pipe() {
     s.retr_to_fd("RETR big.bin", f.as_fd(), Some(1000)).unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), &big[1000..]);
 
-    // A pipe (splice too), drained by a thread.
+    // A file opened for appending (splice would refuse it).
+    let (mut log, log_path) = tmpfile("append");
+    log.write_all(b"head:").unwrap();
+    drop(log);
+    let appending = File::options().append(true).open(&log_path).unwrap();
+    s.retr_to_fd("RETR big.bin", appending.as_fd(), None)
+        .unwrap();
+    let got = std::fs::read(&log_path).unwrap();
+    assert_eq!(&got[..5], b"head:");
+    assert_eq!(&got[5..], &big[..]);
+    std::fs::remove_file(log_path).unwrap();
+
+    // A pipe (splice), drained by a thread.
     let (mut reader, writer) = std::io::pipe().unwrap();
     let drain = std::thread::spawn(move || {
         let mut v = Vec::new();
@@ -154,5 +166,35 @@ fn tls_data_connections_use_the_buffered_path() {
     assert_eq!(std::fs::read(root.join("pub/fd-tls.bin")).unwrap(), big);
     s.delete("pub/fd-tls.bin").unwrap();
     std::fs::remove_file(path).unwrap();
+    s.quit().unwrap();
+}
+
+#[test]
+fn forced_zero_copy_paths_and_forced_buffers_give_the_same_bytes() {
+    let Some((mut s, root)) = vsftpd() else {
+        return;
+    };
+    let big = std::fs::read(root.join("pub/big.bin")).unwrap();
+    let data = pattern(2 * 1024 * 1024 + 3);
+    let (mut up, up_path) = tmpfile("forced-up");
+    up.write_all(&data).unwrap();
+    for mode in [ftp::ZeroCopy::Always, ftp::ZeroCopy::Never] {
+        s.set_zero_copy(mode);
+        // Download into a regular file: splice (Always) or buffer (Never).
+        let (f, path) = tmpfile("forced-down");
+        s.retr_to_fd("RETR big.bin", f.as_fd(), None).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), big, "{mode:?}");
+        std::fs::remove_file(path).unwrap();
+        // Upload from a regular file: sendfile (Always) or buffer (Never).
+        up.seek(SeekFrom::Start(0)).unwrap();
+        s.stor_from_fd("STOR forced.bin", up.as_fd(), None).unwrap();
+        assert_eq!(
+            std::fs::read(root.join("pub/forced.bin")).unwrap(),
+            data,
+            "{mode:?}"
+        );
+        s.delete("forced.bin").unwrap();
+    }
+    std::fs::remove_file(up_path).unwrap();
     s.quit().unwrap();
 }

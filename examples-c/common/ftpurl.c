@@ -7,11 +7,15 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -819,7 +823,11 @@ void ftpx_progress_end(ftpx_progress *p, bool ok)
 
     if (!p->enabled)
         return;
-    if (p->tty) {
+    if (ok && p->done_unknown) {
+        /* The bytes went through a pipe inside libftp: nobody counted
+         * them, and there was no live line. */
+        fprintf(stderr, "%s: %s: done in %.2f s\n", p->prog, p->label, elapsed);
+    } else if (p->tty) {
         if (ok) {
             draw(p, t);
             fputc('\n', stderr);
@@ -835,4 +843,144 @@ void ftpx_progress_end(ftpx_progress *p, bool ok)
     }
     fflush(stderr);
     p->drawn = false;
+}
+
+/* ------------------------------------------- progress of fd transfers */
+
+struct fd_watch_impl {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond; /* on CLOCK_MONOTONIC */
+};
+
+/* Bytes moved so far: how far the offset (or, with O_APPEND, the size) has
+ * gone since the start; the last known count if the descriptor fails. */
+static uint64_t watched_bytes(const ftpx_fd_watch *w, bool append)
+{
+    int64_t pos;
+
+    if (append) {
+        struct stat st;
+        pos = fstat(w->fd, &st) == 0 ? (int64_t)st.st_size : -1;
+    } else {
+        pos = (int64_t)lseek(w->fd, 0, SEEK_CUR);
+    }
+    if (pos < w->base)
+        return w->p->done;
+    return (uint64_t)(pos - w->base);
+}
+
+/* A descriptor written in append mode (stdout redirected with >>): each
+ * write goes to the end, so the size, not the offset, tells the progress. */
+static bool is_append(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+    return fl >= 0 && (fl & O_APPEND) != 0 && (fl & O_ACCMODE) != O_RDONLY;
+}
+
+static void *watch_main(void *arg)
+{
+    ftpx_fd_watch *w = arg;
+    struct fd_watch_impl *im = w->impl;
+    bool append = is_append(w->fd);
+    struct timespec next;
+
+    pthread_mutex_lock(&im->lock);
+    clock_gettime(CLOCK_MONOTONIC, &next);
+    while (!w->stop) {
+        int rc;
+        next.tv_nsec += 100000000L; /* every 100 ms */
+        if (next.tv_nsec >= 1000000000L) {
+            next.tv_sec += 1;
+            next.tv_nsec -= 1000000000L;
+        }
+        rc = pthread_cond_timedwait(&im->cond, &im->lock, &next);
+        if (w->stop)
+            break;
+        if (rc == ETIMEDOUT) {
+            /* The main thread is inside libftp and does not touch *p until
+             * ftpx_fd_watch_stop has joined this thread. */
+            w->p->done = watched_bytes(w, append);
+            draw(w->p, now_s());
+        }
+    }
+    pthread_mutex_unlock(&im->lock);
+    return NULL;
+}
+
+bool ftpx_fd_watch_start(ftpx_fd_watch *w, ftpx_progress *p, int fd)
+{
+    struct stat st;
+    struct fd_watch_impl *im;
+    pthread_condattr_t ca;
+    bool cond_ok;
+    int64_t base;
+
+    memset(w, 0, sizeof *w);
+    w->p = p;
+    w->fd = fd;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        p->done_unknown = true;
+        return false;
+    }
+    base = is_append(fd) ? (int64_t)st.st_size : (int64_t)lseek(fd, 0, SEEK_CUR);
+    if (base < 0) {
+        p->done_unknown = true;
+        return false;
+    }
+    w->base = base;
+    w->seekable = true;
+    if (!p->enabled || !p->tty)
+        return true; /* only the summary line: the final offset is enough */
+
+    im = calloc(1, sizeof *im);
+    if (im == NULL)
+        return true;
+    if (pthread_mutex_init(&im->lock, NULL) != 0) {
+        free(im);
+        return true;
+    }
+    if (pthread_condattr_init(&ca) != 0) {
+        pthread_mutex_destroy(&im->lock);
+        free(im);
+        return true;
+    }
+    cond_ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
+              pthread_cond_init(&im->cond, &ca) == 0;
+    pthread_condattr_destroy(&ca);
+    if (!cond_ok) {
+        pthread_mutex_destroy(&im->lock);
+        free(im);
+        return true;
+    }
+    w->impl = im;
+    if (pthread_create(&im->thread, NULL, watch_main, w) != 0) {
+        pthread_cond_destroy(&im->cond);
+        pthread_mutex_destroy(&im->lock);
+        free(im);
+        w->impl = NULL;
+        return true; /* no live display, the summary still works */
+    }
+    w->thread_running = true;
+    return true;
+}
+
+void ftpx_fd_watch_stop(ftpx_fd_watch *w)
+{
+    struct fd_watch_impl *im = w->impl;
+
+    if (w->thread_running) {
+        pthread_mutex_lock(&im->lock);
+        w->stop = true;
+        pthread_cond_signal(&im->cond);
+        pthread_mutex_unlock(&im->lock);
+        pthread_join(im->thread, NULL);
+        pthread_cond_destroy(&im->cond);
+        pthread_mutex_destroy(&im->lock);
+        w->thread_running = false;
+    }
+    free(im);
+    w->impl = NULL;
+    if (w->seekable && w->p != NULL)
+        w->p->done = watched_bytes(w, is_append(w->fd));
 }

@@ -161,6 +161,8 @@ typedef struct ftpx_progress {
     bool enabled;           /* not quiet                                 */
     bool tty;               /* stderr is a terminal: live display        */
     bool drawn;             /* a live line is on screen                  */
+    bool done_unknown;      /* nothing counted the bytes (a pipe given to
+                               ftp_retr_to_fd / ftp_stor_from_fd)        */
     size_t last_width;      /* width of the last live line, to blank it  */
 } ftpx_progress;
 
@@ -173,5 +175,35 @@ void ftpx_progress_add(ftpx_progress *p, uint64_t n);
 /* ok: prints the final line (terminal) or the summary line (not a terminal).
  * !ok: just ends a live line so that an error message starts on its own. */
 void ftpx_progress_end(ftpx_progress *p, bool ok);
+
+/* Progress of ftp_retr_to_fd / ftp_stor_from_fd, which call no callback:
+ * the bytes moved are read off the local descriptor's file offset, which
+ * write(2), splice(2), read(2) and sendfile(2) all advance.  A thread reads
+ * it (lseek(fd, 0, SEEK_CUR)) every 100 ms and redraws the live line; it
+ * runs only while a live line is wanted (not quiet, stderr a terminal).
+ * Only a regular file has a meaningful offset: for a pipe, a terminal, a
+ * socket or /dev/null nothing can be watched (the bytes move inside
+ * libftp), so there is no live line and the summary says "done" without a
+ * byte count (p->done_unknown). */
+typedef struct ftpx_fd_watch {
+    ftpx_progress *p;
+    int fd;
+    int64_t base;           /* the offset when the watch started            */
+    bool seekable;          /* fd is a regular file: its offset is the count */
+    bool thread_running;
+    bool stop;              /* under lock: the thread should end             */
+    void *impl;             /* the thread, its mutex and condition variable  */
+} ftpx_fd_watch;
+
+/* Starts watching fd for p (after ftpx_progress_start).  Returns true when
+ * the offset of fd can be watched (a regular file); false otherwise (then
+ * p->done_unknown is set and nothing runs).  A thread that cannot be
+ * started only costs the live display. */
+bool ftpx_fd_watch_start(ftpx_fd_watch *w, ftpx_progress *p, int fd);
+
+/* Stops the watch (at once: the thread is woken and joined) and sets
+ * p->done to the final offset minus the starting one.  Call it before
+ * ftpx_progress_end.  Safe after a failed start. */
+void ftpx_fd_watch_stop(ftpx_fd_watch *w);
 
 #endif /* FTP_EXAMPLES_FTPURL_H */

@@ -1,9 +1,10 @@
 //! Transfers straight between a data connection and a file descriptor
-//! (`ftp_retr_to_fd` / `ftp_stor_from_fd`): zero-copy on plain data
-//! connections, a large buffer under TLS or for descriptors the kernel
-//! cannot splice.
+//! (`ftp_retr_to_fd` / `ftp_stor_from_fd`): on plain data connections
+//! sendfile for uploads from regular files and splice for downloads into
+//! pipes; a large buffer otherwise (regular files, TLS, O_APPEND).
 
 use super::Session;
+use super::ZeroCopy;
 use crate::data::DataConn;
 use crate::error::{Error, Result};
 use crate::zerocopy::{self, CopyError};
@@ -17,8 +18,14 @@ impl Session {
         crate::command::check_line(cmd, "the command")?;
         self.set_type('I')?;
         let (mut conn, announced) = self.ntransfercmd(cmd, rest)?;
+        let mode = self.settings.zero_copy;
+        let splice = |fd| match mode {
+            ZeroCopy::Auto => zerocopy::can_splice_into(fd, false),
+            ZeroCopy::Always => zerocopy::can_splice_into(fd, true),
+            ZeroCopy::Never => false,
+        };
         let copied = match conn.plain_tcp() {
-            Some(tcp) if zerocopy::can_splice_into(fd) => zerocopy::splice_socket_to_fd(tcp, fd),
+            Some(tcp) if splice(fd) => zerocopy::splice_socket_to_fd(tcp, fd),
             _ => buffered_download(&mut conn, fd),
         };
         let total = match copied {
@@ -47,8 +54,16 @@ impl Session {
         crate::command::check_line(cmd, "the command")?;
         self.set_type('I')?;
         let mut conn = self.transfercmd(cmd, rest)?;
+        // Over loopback the receiver copies sendfile's pages more slowly than
+        // plain writes (BENCHMARKS.md): zero-copy only pays across a network.
+        let use_sendfile = zerocopy::can_sendfile_from(fd)
+            && match self.settings.zero_copy {
+                ZeroCopy::Auto => !self.peer()?.ip().is_loopback(),
+                ZeroCopy::Always => true,
+                ZeroCopy::Never => false,
+            };
         let copied = match conn.plain_tcp() {
-            Some(tcp) if zerocopy::can_sendfile_from(fd) => {
+            Some(tcp) if use_sendfile => {
                 zerocopy::sendfile_fd_to_socket(fd, tcp, self.settings.timeout)
             }
             _ => buffered_upload(&mut conn, fd),
@@ -88,7 +103,7 @@ fn buffered_download(
     conn: &mut DataConn,
     fd: BorrowedFd<'_>,
 ) -> std::result::Result<u64, CopyError> {
-    let mut buf = vec![0u8; zerocopy::BUFFER];
+    let mut buf = vec![0u8; zerocopy::UPLOAD_BUFFER];
     let mut total = 0u64;
     loop {
         let n = conn
@@ -103,7 +118,7 @@ fn buffered_download(
 }
 
 fn buffered_upload(conn: &mut DataConn, fd: BorrowedFd<'_>) -> std::result::Result<u64, CopyError> {
-    let mut buf = vec![0u8; zerocopy::BUFFER];
+    let mut buf = vec![0u8; zerocopy::UPLOAD_BUFFER];
     let mut total = 0u64;
     loop {
         let n = zerocopy::read_fd(fd, &mut buf).map_err(CopyError::File)?;

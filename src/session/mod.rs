@@ -11,7 +11,7 @@ mod settings;
 mod tls;
 mod transfers;
 
-pub use settings::Settings;
+pub use settings::{Settings, ZeroCopy};
 pub use transfers::{DEFAULT_BLOCKSIZE, MAX_BLOCKSIZE};
 
 use crate::command::{self, quote, sanitize};
@@ -120,6 +120,11 @@ impl Session {
     /// peer (off by default: a hostile server could aim us elsewhere).
     pub fn set_trust_server_pasv_ipv4_address(&mut self, trust: bool) {
         self.settings.trust_pasv_address = trust;
+    }
+
+    /// Chooses when descriptor transfers use splice/sendfile.
+    pub fn set_zero_copy(&mut self, mode: ZeroCopy) {
+        self.settings.zero_copy = mode;
     }
 
     /// Sets the debug level (0, 1, 2 or more, as ftplib).
@@ -329,7 +334,9 @@ impl Session {
             .get_mut()
             .set_deadline(timeout.map(|t| Instant::now() + t));
         let result = reply_reader::read_reply(&mut ctl.reader, encoding, |line| {
-            debug.emit(2, || format!("*get* {}", quote(line)));
+            debug.emit(2, || {
+                format!("*get* {}", quote(&encoding.decode_lossy(line)))
+            });
         });
         ctl.reader.get_mut().set_deadline(None);
         match result {

@@ -16,6 +16,22 @@ pub struct Settings {
     pub passive: bool,
     /// Use the address of a 227 reply instead of the server's own address.
     pub trust_pasv_address: bool,
+    /// When `retr_to_fd` / `stor_from_fd` use splice and sendfile.
+    pub zero_copy: ZeroCopy,
+}
+
+/// When the descriptor transfers move bytes inside the kernel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ZeroCopy {
+    /// splice into pipes; sendfile from regular files unless the server is
+    /// on loopback (where plain writes were measured faster).
+    #[default]
+    Auto,
+    /// splice into pipes and regular files (not O_APPEND), sendfile from
+    /// regular files, wherever the data connection is plain TCP.
+    Always,
+    /// Always through a buffer.
+    Never,
 }
 
 impl Default for Settings {
@@ -26,6 +42,7 @@ impl Default for Settings {
             encoding: Encoding::Utf8,
             passive: true,
             trust_pasv_address: false,
+            zero_copy: ZeroCopy::Auto,
         }
     }
 }

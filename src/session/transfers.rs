@@ -21,6 +21,9 @@ pub const DEFAULT_BLOCKSIZE: usize = 8192;
 /// memory stays bounded whatever the caller asks.
 pub const MAX_BLOCKSIZE: usize = 1 << 20;
 
+/// Downloads read at least this much at a time.
+const READ_AHEAD: usize = 256 * 1024;
+
 /// A transfer buffer for the requested block size (0 = default).
 fn block_buffer(blocksize: usize) -> Vec<u8> {
     let size = match blocksize {
@@ -201,15 +204,20 @@ impl Session {
         crate::command::check_line(cmd, "the command")?;
         self.set_type('I')?;
         let (mut conn, announced) = self.ntransfercmd(cmd, rest)?;
-        let mut buf = block_buffer(blocksize);
+        // Read in large pieces (fewer system calls) and hand the callback
+        // slices of at most `blocksize` bytes, as ftplib's contract says.
+        let block = block_buffer(blocksize).len();
+        let mut buf = vec![0u8; block.max(READ_AHEAD)];
         let mut total: u64 = 0;
         loop {
             match conn.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => {
                     total += n as u64;
-                    if let Err(e) = on_data(&buf[..n]) {
-                        return Err(self.stop(conn, e, false));
+                    for piece in buf[..n].chunks(block) {
+                        if let Err(e) = on_data(piece) {
+                            return Err(self.stop(conn, e, false));
+                        }
                     }
                 }
                 Err(e) => return self.fail_transfer(Some(conn), e),

@@ -3,7 +3,9 @@
 use super::resume::SessionStore;
 use super::TlsContext;
 use crate::error::{Error, Result};
-use openssl::ssl::{SslConnector, SslFiletype, SslMethod, SslSessionCacheMode, SslVersion};
+use openssl::ssl::{
+    SslContextBuilder, SslFiletype, SslMethod, SslOptions, SslSessionCacheMode, SslVersion,
+};
 use std::path::PathBuf;
 
 /// A TLS protocol version.
@@ -25,12 +27,16 @@ impl TlsVersion {
 }
 
 /// TLS settings. The default verifies the server's certificate against the
-/// system roots and checks the host name, with TLS 1.2 or later.
+/// system roots and checks the host name, with TLS 1.2 or later. A CA file
+/// or directory, when given, replaces the system roots (like curl's
+/// `--cacert`): only what the caller names is trusted, and the system
+/// bundle is not even loaded.
 #[derive(Debug, Clone)]
 pub struct TlsConfig {
-    /// Extra trusted CA certificates (PEM file).
+    /// Trusted CA certificates (PEM file), instead of the system roots.
     pub ca_file: Option<PathBuf>,
-    /// A directory of trusted CA certificates (hashed names, `c_rehash`).
+    /// A directory of trusted CA certificates (hashed names, `openssl rehash`),
+    /// instead of the system roots.
     pub ca_path: Option<PathBuf>,
     /// Verify the server's certificate chain.
     pub verify_peer: bool,
@@ -98,11 +104,15 @@ impl TlsConfig {
     /// Builds the OpenSSL context of one session.
     pub(crate) fn build(&self) -> Result<TlsContext> {
         let tls = |e: openssl::error::ErrorStack| Error::Tls(e.to_string());
-        let mut b = SslConnector::builder(SslMethod::tls_client()).map_err(tls)?;
+        let mut b = SslContextBuilder::new(SslMethod::tls_client()).map_err(tls)?;
+        b.set_options(SslOptions::NO_COMPRESSION | SslOptions::NO_SSLV2 | SslOptions::NO_SSLV3);
         b.set_min_proto_version(Some(self.min_version.to_openssl()))
             .map_err(tls)?;
         b.set_max_proto_version(self.max_version.map(TlsVersion::to_openssl))
             .map_err(tls)?;
+        if self.ca_file.is_none() && self.ca_path.is_none() {
+            b.set_default_verify_paths().map_err(tls)?;
+        }
         if let Some(f) = &self.ca_file {
             b.load_verify_locations(Some(f), None)
                 .map_err(|e| Error::Tls(format!("loading CA file {}: {e}", f.display())))?;
@@ -125,7 +135,7 @@ impl TlsConfig {
         let store = SessionStore::default();
         store.install(&mut b).map_err(tls)?;
         Ok(TlsContext {
-            connector: b.build(),
+            context: b.build(),
             config: self.clone(),
             store,
         })

@@ -2,8 +2,10 @@
 
 use super::TlsContext;
 use crate::error::Error;
-use openssl::ssl::{HandshakeError, SslSession, SslStream, SslVerifyMode};
+use openssl::ssl::{HandshakeError, Ssl, SslSession, SslStream, SslVerifyMode};
+use openssl::x509::verify::X509CheckFlags;
 use openssl::x509::X509VerifyResult;
+use std::net::IpAddr;
 use std::net::TcpStream;
 
 /// An OpenSSL error stack as an [`Error::Tls`].
@@ -25,12 +27,26 @@ pub(crate) fn client_handshake(
     } else {
         "TLS handshake on the data connection"
     };
-    let mut cfg = ctx.connector.configure().map_err(|e| tls_error(what, e))?;
-    cfg.set_verify_hostname(ctx.config.check_hostname && ctx.config.verify_peer);
-    if !ctx.config.verify_peer {
-        cfg.set_verify(SslVerifyMode::NONE);
+    let mut ssl = Ssl::new(&ctx.context).map_err(|e| tls_error(what, e))?;
+    let ip = host.parse::<IpAddr>().ok();
+    if ip.is_none() {
+        // SNI takes names only.
+        ssl.set_hostname(host).map_err(|e| tls_error(what, e))?;
     }
-    let mut ssl = cfg.into_ssl(host).map_err(|e| tls_error(what, e))?;
+    if ctx.config.verify_peer {
+        ssl.set_verify(SslVerifyMode::PEER);
+        if ctx.config.check_hostname {
+            let param = ssl.param_mut();
+            param.set_hostflags(X509CheckFlags::NO_PARTIAL_WILDCARDS);
+            match ip {
+                Some(ip) => param.set_ip(ip),
+                None => param.set_host(host),
+            }
+            .map_err(|e| tls_error(what, e))?;
+        }
+    } else {
+        ssl.set_verify(SslVerifyMode::NONE);
+    }
     if let Some(session) = resume {
         super::SessionStore::resume(&mut ssl, session).map_err(|e| tls_error(what, e))?;
     }

@@ -10,12 +10,12 @@ pub use config::{TlsConfig, TlsVersion};
 pub(crate) use handshake::client_handshake;
 pub(crate) use resume::SessionStore;
 
-use openssl::ssl::SslConnector;
+use openssl::ssl::SslContext;
 
 /// A built TLS client context for one session, with the store of the
 /// control connection's TLS session that data connections resume.
 pub(crate) struct TlsContext {
-    pub(crate) connector: SslConnector,
+    pub(crate) context: SslContext,
     pub(crate) config: TlsConfig,
     pub(crate) store: SessionStore,
 }

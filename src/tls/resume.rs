@@ -11,7 +11,7 @@
 //! and for servers whose tickets may be reused).
 
 use openssl::error::ErrorStack;
-use openssl::ssl::{SslConnectorBuilder, SslRef, SslSession};
+use openssl::ssl::{SslContextBuilder, SslRef, SslSession};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
@@ -33,7 +33,7 @@ pub(crate) struct SessionStore {
 impl SessionStore {
     /// Registers the callback that receives the new sessions (TLS 1.2
     /// sessions, TLS 1.3 tickets) of this context's connections.
-    pub(crate) fn install(&self, b: &mut SslConnectorBuilder) -> Result<(), ErrorStack> {
+    pub(crate) fn install(&self, b: &mut SslContextBuilder) -> Result<(), ErrorStack> {
         let inner = self.inner.clone();
         b.set_new_session_callback(move |_ssl, session| {
             if let Ok(mut s) = inner.lock() {
