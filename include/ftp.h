@@ -349,11 +349,13 @@ struct ftp_tls_config *ftp_tls_config_new(void);
 // `ftp_tls_config_free(NULL)` does nothing.
 void ftp_tls_config_free(struct ftp_tls_config *c);
 
-// Trusts the CA certificates of a PEM file, in addition to the system
-// roots. A missing file gives `FTP_ERROR_IO`.
+// Trusts the CA certificates of a PEM file instead of the system roots
+// (like curl's `--cacert`; with `ftp_tls_config_set_ca_path` too, both are
+// trusted). A missing file gives `FTP_ERROR_IO`.
 enum ftp_result ftp_tls_config_set_ca_file(struct ftp_tls_config *c, const char *pem_path);
 
-// Trusts the CA certificates of a hashed directory (see `openssl rehash`).
+// Trusts the CA certificates of a hashed directory (see `openssl rehash`)
+// instead of the system roots.
 enum ftp_result ftp_tls_config_set_ca_path(struct ftp_tls_config *c, const char *dir);
 
 // Whether the server's certificate chain is verified (default true).

@@ -85,8 +85,9 @@ pub extern "C" fn ftp_tls_config_free(c: *mut ftp_tls_config) {
     })
 }
 
-/// Trusts the CA certificates of a PEM file, in addition to the system
-/// roots. A missing file gives `FTP_ERROR_IO`.
+/// Trusts the CA certificates of a PEM file instead of the system roots
+/// (like curl's `--cacert`; with `ftp_tls_config_set_ca_path` too, both are
+/// trusted). A missing file gives `FTP_ERROR_IO`.
 #[no_mangle]
 pub extern "C" fn ftp_tls_config_set_ca_file(
     c: *mut ftp_tls_config,
@@ -97,7 +98,8 @@ pub extern "C" fn ftp_tls_config_set_ca_file(
     with_config(c, |cfg| cfg.set_ca_file(path?))
 }
 
-/// Trusts the CA certificates of a hashed directory (see `openssl rehash`).
+/// Trusts the CA certificates of a hashed directory (see `openssl rehash`)
+/// instead of the system roots.
 #[no_mangle]
 pub extern "C" fn ftp_tls_config_set_ca_path(
     c: *mut ftp_tls_config,
