@@ -6,9 +6,15 @@
  * Modes (HOST PORT first for those that talk to a server):
  *   retr-null  HOST PORT REMOTE          ftp_retrbinary into a discarding callback
  *   retr-write HOST PORT REMOTE LOCAL    ftp_retrbinary, callback write(2)s to LOCAL
- *   retr-fd    HOST PORT REMOTE LOCAL    ftp_retr_to_fd into LOCAL (splice when plain)
+ *   retr-fd    HOST PORT REMOTE LOCAL    ftp_retr_to_fd into LOCAL (default: a 1 MiB
+ *                                        buffer into a regular file, splice into a
+ *                                        pipe; with --zero-copy always also splice
+ *                                        into a regular file on a plain connection)
  *   stor-read  HOST PORT LOCAL REMOTE    ftp_storbinary, callback read(2)s LOCAL
- *   stor-fd    HOST PORT LOCAL REMOTE    ftp_stor_from_fd from LOCAL (sendfile when plain)
+ *   stor-fd    HOST PORT LOCAL REMOTE    ftp_stor_from_fd from LOCAL (default: sendfile
+ *                                        on a plain connection to a non-loopback
+ *                                        server, else a 64 KiB buffer; with
+ *                                        --zero-copy always sendfile whenever plain)
  *   many       HOST PORT LISTFILE OUTDIR one session; for each remote path in
  *                                        LISTFILE (one a line), RETR it into
  *                                        OUTDIR/<basename> (ftp_retr_to_fd, or
@@ -25,6 +31,9 @@
  *   --tls CAFILE   explicit FTPS: ftp_session_new_tls with CAFILE, AUTH TLS
  *                  (through ftp_login), then PBSZ 0 + PROT P (ftp_prot_p)
  *   --cb           many: ftp_retrbinary + write(2) instead of ftp_retr_to_fd
+ *   --zero-copy M  ftp_set_zero_copy(s, FTP_ZERO_COPY_AUTO / _ALWAYS / _NEVER)
+ *                  for M = auto / always / never, right after creating the
+ *                  session (default: not called, i.e. the library's AUTO)
  *   --sendfile F   loopback: the writer sendfile(2)s F instead of write(2)
  *   --splice       loopback with --sendfile F: the writer splice(2)s F into a
  *                  1 MiB pipe and the pipe into the socket instead
@@ -120,7 +129,7 @@ static void report(uint64_t bytes, double secs)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: ftpbench [--bs N] [--tls CAFILE] [--cb] [--sendfile FILE [--splice]] [--debug] MODE ARGS...\n"
+    fprintf(stderr, "usage: ftpbench [--bs N] [--tls CAFILE] [--cb] [--zero-copy auto|always|never] [--sendfile FILE [--splice]] [--debug] MODE ARGS...\n"
                     "modes: retr-null HOST PORT REMOTE | retr-write HOST PORT REMOTE LOCAL |\n"
                     "       retr-fd HOST PORT REMOTE LOCAL | stor-read HOST PORT LOCAL REMOTE |\n"
                     "       stor-fd HOST PORT LOCAL REMOTE | many HOST PORT LISTFILE OUTDIR |\n"
@@ -189,6 +198,7 @@ static int64_t cb_read(void *ud, uint8_t *buf, size_t cap)
 /* ------------------------------------------------------------- session */
 
 static bool debug;
+static int zero_copy = -1; /* -1: ftp_set_zero_copy not called */
 
 static ftp_session *open_session(const char *host, const char *port, const char *cafile)
 {
@@ -212,6 +222,10 @@ static ftp_session *open_session(const char *host, const char *port, const char 
     }
     if (s == NULL)
         return NULL;
+    if (zero_copy >= 0 && (r = ftp_set_zero_copy(s, zero_copy)) != FTP_OK) {
+        fail(s, "ftp_set_zero_copy", r);
+        goto bad;
+    }
     ftp_set_timeout_ms(s, 120000);
     if (debug)
         ftp_set_debuglevel(s, 1);
@@ -380,7 +394,17 @@ int main(int argc, char **argv)
             use_cb = true;
         else if (strcmp(argv[i], "--sendfile") == 0 && i + 1 < argc)
             sendfile_path = argv[++i];
-        else if (strcmp(argv[i], "--debug") == 0)
+        else if (strcmp(argv[i], "--zero-copy") == 0 && i + 1 < argc) {
+            const char *z = argv[++i];
+            if (strcmp(z, "auto") == 0)
+                zero_copy = FTP_ZERO_COPY_AUTO;
+            else if (strcmp(z, "always") == 0)
+                zero_copy = FTP_ZERO_COPY_ALWAYS;
+            else if (strcmp(z, "never") == 0)
+                zero_copy = FTP_ZERO_COPY_NEVER;
+            else
+                return usage();
+        } else if (strcmp(argv[i], "--debug") == 0)
             debug = true;
         else if (strcmp(argv[i], "--splice") == 0)
             use_splice = true;

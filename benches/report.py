@@ -28,14 +28,16 @@ LIBFTP = {
     "a": [("libftp", "ftp_retrbinary, bs 1 MiB"),
           ("libftp-64k", "ftp_retrbinary, bs 64 KiB"),
           ("libftp-8k", "ftp_retrbinary, bs 8 KiB")],
-    "b": [("libftp-fd", "ftp_retr_to_fd (splice)"),
+    "b": [("libftp-fd", "ftp_retr_to_fd (auto: 1 MiB buffer into a file)"),
+          ("libftp-fd-zc", "ftp_retr_to_fd, zero-copy always (splice into the file)"),
           ("libftp-cb", "ftp_retrbinary bs 1 MiB + write(2)")],
-    "c": [("libftp-fd", "ftp_stor_from_fd (sendfile)"),
+    "c": [("libftp-fd", "ftp_stor_from_fd (auto: 64 KiB buffer on loopback)"),
+          ("libftp-fd-zc", "ftp_stor_from_fd, zero-copy always (sendfile)"),
           ("libftp-cb", "ftp_storbinary bs 1 MiB + read(2)")],
     "d": [("libftp-fd", "loop of ftp_retr_to_fd")],
     "e": [("libftp", "ftp_retrbinary, bs 1 MiB"),
           ("libftp-8k", "ftp_retrbinary, bs 8 KiB"),
-          ("libftp-fd", "ftp_retr_to_fd to /dev/null (256 KiB buffer)")],
+          ("libftp-fd", "ftp_retr_to_fd to /dev/null (1 MiB buffer)")],
 }
 
 OTHERS = {

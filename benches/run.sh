@@ -5,8 +5,14 @@
 # (benches/ftplib_bench.py) on loopback, with vsftpd as the server:
 #
 #   (a) 1 GiB download into a discarding callback
-#   (b) 1 GiB download to a file      (libftp: ftp_retr_to_fd and ftp_retrbinary + write(2))
-#   (c) 1 GiB upload from a file      (libftp: ftp_stor_from_fd and ftp_storbinary + read(2))
+#   (b) 1 GiB download to a file      (libftp: ftp_retr_to_fd in the default zero-copy
+#                                      mode, i.e. a 1 MiB buffer into a file; the same
+#                                      with FTP_ZERO_COPY_ALWAYS, i.e. splice; and
+#                                      ftp_retrbinary + write(2))
+#   (c) 1 GiB upload from a file      (libftp: ftp_stor_from_fd in the default mode,
+#                                      i.e. a 64 KiB buffer on loopback; the same with
+#                                      FTP_ZERO_COPY_ALWAYS, i.e. sendfile; and
+#                                      ftp_storbinary + read(2))
 #   (d) 1000 small files (1-10 KiB) downloaded in one session
 #   (e) 1 GiB download over TLS (explicit FTPS, PROT P)
 #   + loopback ceilings (one TCP connection, no FTP: write -> read,
@@ -259,10 +265,12 @@ cmd_for() {
     a/curl) CMD=(curl -sS -o /dev/null -w '%{size_download}\n' "$URL") ;;
     a/ftplib) CMD=(python3 "$PYBENCH" --bs 1048576 retr-null "$HOST" "$PORT" pub/bench-big.bin) ;;
     b/libftp-fd) CMD=("$FTPBENCH" retr-fd "$HOST" "$PORT" pub/bench-big.bin "$OUT") ;;
+    b/libftp-fd-zc) CMD=("$FTPBENCH" --zero-copy always retr-fd "$HOST" "$PORT" pub/bench-big.bin "$OUT") ;;
     b/libftp-cb) CMD=("$FTPBENCH" --bs 1048576 retr-write "$HOST" "$PORT" pub/bench-big.bin "$OUT") ;;
     b/curl) CMD=(curl -sS -o "$OUT" "$URL") ;;
     b/ftplib) CMD=(python3 "$PYBENCH" --bs 1048576 retr-file "$HOST" "$PORT" pub/bench-big.bin "$OUT") ;;
     c/libftp-fd) CMD=("$FTPBENCH" stor-fd "$HOST" "$PORT" "$SRC" "pub/$UPNAME") ;;
+    c/libftp-fd-zc) CMD=("$FTPBENCH" --zero-copy always stor-fd "$HOST" "$PORT" "$SRC" "pub/$UPNAME") ;;
     c/libftp-cb) CMD=("$FTPBENCH" --bs 1048576 stor-read "$HOST" "$PORT" "$SRC" "pub/$UPNAME") ;;
     c/curl) CMD=(curl -sS -T "$SRC" "ftp://$HOST:$PORT/pub/$UPNAME") ;;
     c/ftplib) CMD=(python3 "$PYBENCH" --bs 1048576 stor-file "$HOST" "$PORT" "$SRC" "pub/$UPNAME") ;;
@@ -283,8 +291,8 @@ impls_of() {
   case "$1" in
     ceiling) echo "rw sendfile splice" ;;
     a) echo "libftp curl ftplib libftp-64k libftp-8k" ;;
-    b) echo "libftp-fd curl ftplib libftp-cb" ;;
-    c) echo "libftp-fd curl ftplib libftp-cb" ;;
+    b) echo "libftp-fd curl ftplib libftp-cb libftp-fd-zc" ;;
+    c) echo "libftp-fd curl ftplib libftp-cb libftp-fd-zc" ;;
     d) echo "libftp-fd curl ftplib" ;;
     e) echo "libftp curl ftplib libftp-fd libftp-8k" ;;
   esac
