@@ -91,6 +91,33 @@ pub extern "C" fn ftp_mlsd(
     })
 }
 
+/// Which line listing to run.
+enum LineListing {
+    Nlst,
+    List,
+}
+
+/// The shared body of `ftp_nlst` and `ftp_dir`.
+fn line_listing(
+    s: *mut ftp_session,
+    kind: LineListing,
+    args: *const c_char,
+    cb: ftp_line_cb,
+    userdata: *mut c_void,
+) -> ftp_result {
+    with_session(s, |s| {
+        // SAFETY: args is NULL or a C string.
+        let args = unsafe { opt_arg(args, "args") }?;
+        let mut scratch = Vec::new();
+        let on_line = |line: &[u8]| call_line(cb, userdata, line, &mut scratch);
+        match kind {
+            LineListing::Nlst => s.core.nlst(args, on_line),
+            LineListing::List => s.core.dir(args, on_line),
+        }
+        .map(|_| ())
+    })
+}
+
 /// Lists names with NLST (ftplib's `nlst`); `args` (NULL ok) is appended
 /// after a space. Each name goes to `cb` as a line (NULL: standard output).
 #[no_mangle]
@@ -100,14 +127,7 @@ pub extern "C" fn ftp_nlst(
     cb: ftp_line_cb,
     userdata: *mut c_void,
 ) -> ftp_result {
-    with_session(s, |s| {
-        // SAFETY: args is NULL or a C string.
-        let args = unsafe { opt_arg(args, "args") }?;
-        let mut scratch = Vec::new();
-        s.core
-            .nlst(args, |line| call_line(cb, userdata, line, &mut scratch))
-            .map(|_| ())
-    })
+    line_listing(s, LineListing::Nlst, args, cb, userdata)
 }
 
 /// Lists with LIST (ftplib's `dir`); `args` (NULL ok) is appended after a
@@ -119,14 +139,7 @@ pub extern "C" fn ftp_dir(
     cb: ftp_line_cb,
     userdata: *mut c_void,
 ) -> ftp_result {
-    with_session(s, |s| {
-        // SAFETY: args is NULL or a C string.
-        let args = unsafe { opt_arg(args, "args") }?;
-        let mut scratch = Vec::new();
-        s.core
-            .dir(args, |line| call_line(cb, userdata, line, &mut scratch))
-            .map(|_| ())
-    })
+    line_listing(s, LineListing::List, args, cb, userdata)
 }
 
 /// Renames (RNFR, which must answer 3xx, then RNTO).
