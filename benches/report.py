@@ -3,8 +3,8 @@
 
   report.py RESULTS.tsv MACHINE.txt [--write BENCHMARKS.md]
 
-RESULTS.tsv: case, impl, round, wall seconds, peak RSS KiB, bytes (one run a
-line).  MACHINE.txt: key=value lines.  The table goes to stdout; with --write
+RESULTS.tsv: case, impl, round, wall seconds, peak RSS KiB, bytes[, user
+seconds, system seconds] (one run a line).  MACHINE.txt: key=value lines.  The table goes to stdout; with --write
 it replaces the part of BENCHMARKS.md between the BEGIN/END markers (the
 file is created with the markers if needed; what is outside them is kept).
 """
@@ -23,21 +23,26 @@ CASES = [
     ("e", "(e) download over TLS (PROT P), discarded"),
 ]
 
-# libftp rows of each case: impl -> what libftp does there.
+# libftp rows of each case: (impl, what libftp does there, target row?).
+# Target rows are the calls a program would use for the job, in their
+# default mode; the others (a zero-copy mode switched against its
+# default) are there to show what that mode does, for comparison.
 LIBFTP = {
-    "a": [("libftp", "ftp_retrbinary, bs 1 MiB"),
-          ("libftp-64k", "ftp_retrbinary, bs 64 KiB"),
-          ("libftp-8k", "ftp_retrbinary, bs 8 KiB")],
-    "b": [("libftp-fd", "ftp_retr_to_fd (auto: 1 MiB buffer into a file)"),
-          ("libftp-fd-zc", "ftp_retr_to_fd, zero-copy always (splice into the file)"),
-          ("libftp-cb", "ftp_retrbinary bs 1 MiB + write(2)")],
-    "c": [("libftp-fd", "ftp_stor_from_fd (auto: 64 KiB buffer on loopback)"),
-          ("libftp-fd-zc", "ftp_stor_from_fd, zero-copy always (sendfile)"),
-          ("libftp-cb", "ftp_storbinary bs 1 MiB + read(2)")],
-    "d": [("libftp-fd", "loop of ftp_retr_to_fd")],
-    "e": [("libftp", "ftp_retrbinary, bs 1 MiB"),
-          ("libftp-8k", "ftp_retrbinary, bs 8 KiB"),
-          ("libftp-fd", "ftp_retr_to_fd to /dev/null (1 MiB buffer)")],
+    "a": [("libftp-8k", "ftp_retrbinary, bs 8 KiB (the default)", True),
+          ("libftp-64k", "ftp_retrbinary, bs 64 KiB", True),
+          ("libftp", "ftp_retrbinary, bs 1 MiB", True)],
+    "b": [("libftp-fd", "ftp_retr_to_fd (default: splice into the file)", True),
+          ("libftp-cb", "ftp_retrbinary bs 1 MiB + write(2)", True),
+          ("libftp-fd-buf", "for comparison: ftp_retr_to_fd, zero-copy never (256 KiB buffer)",
+           False)],
+    "c": [("libftp-fd", "ftp_stor_from_fd (default on loopback: 64 KiB buffer)", True),
+          ("libftp-cb", "ftp_storbinary bs 1 MiB + read(2)", True),
+          ("libftp-fd-zc", "for comparison: ftp_stor_from_fd, zero-copy always (sendfile)",
+           False)],
+    "d": [("libftp-fd", "loop of ftp_retr_to_fd", True)],
+    "e": [("libftp-8k", "ftp_retrbinary, bs 8 KiB (the default)", True),
+          ("libftp", "ftp_retrbinary, bs 1 MiB", True),
+          ("libftp-fd", "ftp_retr_to_fd to /dev/null (256 KiB buffer)", True)],
 }
 
 OTHERS = {
@@ -58,10 +63,13 @@ def load(path):
     runs = defaultdict(dict)  # (case, impl) -> round -> (wall, rss, bytes)
     for line in open(path):
         f = line.rstrip("\n").split("\t")
-        if len(f) != 6:
+        if len(f) not in (6, 8):
             continue
-        case, impl, rnd, wall, rss, nbytes = f
-        runs[(case, impl)][int(rnd)] = (float(wall), int(rss), int(nbytes))
+        if len(f) == 6:
+            f += ["nan", "nan"]
+        case, impl, rnd, wall, rss, nbytes, user, system = f
+        runs[(case, impl)][int(rnd)] = (float(wall), int(rss), int(nbytes),
+                                        float(user) + float(system))
     return runs
 
 
@@ -115,6 +123,14 @@ def peak_rss(runs, key):
     return max(v[1] for v in r.values()) if r else None
 
 
+def fmt_cpu(runs, key):
+    r = runs.get(key)
+    if not r:
+        return "—"
+    cpu = median([v[3] for v in r.values()])
+    return "—" if cpu != cpu else "%.2f" % cpu  # NaN: an older results file
+
+
 def fmt_rss(kib, limit=None):
     if kib is None:
         return "—"
@@ -132,7 +148,9 @@ def table(runs, m):
                % (size_txt, m.get("small", "?"), m.get("rounds", "?")))
     out.append("Times are medians of whole-process wall times; ratios are medians of the "
                "per-round ratios (below 1: libftp faster); ✓/✗: the targets of issue 6 "
-               "(libftp/curl <= 1.0, libftp peak RSS < 8 MiB). \"Best runs\": the fastest "
+               "(libftp/curl <= 1.0, libftp peak RSS < 8 MiB), on the rows of the calls a "
+               "program would use; rows marked \"for comparison\" switch a zero-copy mode "
+               "against its default to show what it does. \"Best runs\": the fastest "
                "libftp run over the fastest curl run, less sensitive to other load.")
     out.append("")
     out.append("| case | libftp call | libftp | curl | ftplib | libftp/curl | libftp/ftplib "
@@ -142,7 +160,7 @@ def table(runs, m):
     for case, label in CASES:
         first = True
         nf = files if case == "d" else 0
-        for impl, what in LIBFTP[case]:
+        for impl, what, target in LIBFTP[case]:
             key = (case, impl)
             if key not in runs:
                 continue
@@ -150,7 +168,7 @@ def table(runs, m):
                 label if first else "", what, fmt_cell(runs, key, nf),
                 fmt_cell(runs, (case, "curl"), nf) if first else "″",
                 fmt_cell(runs, (case, "ftplib"), nf) if first else "″",
-                fmt_ratio(ratio(runs, key, (case, "curl")), 1.0),
+                fmt_ratio(ratio(runs, key, (case, "curl")), 1.0 if target else None),
                 fmt_ratio(ratio(runs, key, (case, "ftplib"))),
                 fmt_ratio(best_ratio(runs, key, (case, "curl")))))
             first = False
@@ -170,21 +188,26 @@ def table(runs, m):
         out.append("Loopback ceiling (one TCP connection on 127.0.0.1, no FTP, "
                    "ftpbench loopback): " + "; ".join(parts) + ".")
         out.append("")
-    out.append("Peak RSS in MiB (GNU time %M, the largest over the rounds):")
+    out.append("Peak RSS in MiB (GNU time %M, the largest over the rounds) and CPU time "
+               "of the client process in seconds (user + system, median over the rounds):")
     out.append("")
-    out.append("| case | libftp call | libftp | curl | ftplib |")
-    out.append("| --- | --- | --- | --- | --- |")
+    out.append("| case | libftp call | libftp RSS | curl RSS | ftplib RSS "
+               "| libftp CPU | curl CPU | ftplib CPU |")
+    out.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for case, label in CASES:
         first = True
-        for impl, what in LIBFTP[case]:
+        for impl, what, _ in LIBFTP[case]:
             key = (case, impl)
             if key not in runs:
                 continue
-            out.append("| %s | %s | %s | %s | %s |" % (
+            out.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 label if first else "", what,
                 fmt_rss(peak_rss(runs, key), RSS_LIMIT_KIB if case != "d" else None),
                 fmt_rss(peak_rss(runs, (case, "curl"))) if first else "″",
-                fmt_rss(peak_rss(runs, (case, "ftplib"))) if first else "″"))
+                fmt_rss(peak_rss(runs, (case, "ftplib"))) if first else "″",
+                fmt_cpu(runs, key),
+                fmt_cpu(runs, (case, "curl")) if first else "″",
+                fmt_cpu(runs, (case, "ftplib")) if first else "″"))
             first = False
     out.append("")
     out.append("What the other columns run:")

@@ -6,13 +6,13 @@
 #
 #   (a) 1 GiB download into a discarding callback
 #   (b) 1 GiB download to a file      (libftp: ftp_retr_to_fd in the default zero-copy
-#                                      mode, i.e. a 1 MiB buffer into a file; the same
-#                                      with FTP_ZERO_COPY_ALWAYS, i.e. splice; and
-#                                      ftp_retrbinary + write(2))
+#                                      mode, i.e. splice into the file; and
+#                                      ftp_retrbinary + write(2); for comparison the
+#                                      same with FTP_ZERO_COPY_NEVER, a 256 KiB buffer)
 #   (c) 1 GiB upload from a file      (libftp: ftp_stor_from_fd in the default mode,
-#                                      i.e. a 64 KiB buffer on loopback; the same with
-#                                      FTP_ZERO_COPY_ALWAYS, i.e. sendfile; and
-#                                      ftp_storbinary + read(2))
+#                                      i.e. a 64 KiB buffer on loopback; and
+#                                      ftp_storbinary + read(2); for comparison the
+#                                      same with FTP_ZERO_COPY_ALWAYS, i.e. sendfile)
 #   (d) 1000 small files (1-10 KiB) downloaded in one session
 #   (e) 1 GiB download over TLS (explicit FTPS, PROT P)
 #   + loopback ceilings (one TCP connection, no FTP: write -> read,
@@ -20,12 +20,14 @@
 #
 # Every round runs each case once per implementation, in an order rotated
 # from round to round; the report gives medians, the median of the
-# per-round ratios libftp/curl and libftp/ftplib, and the peak RSS (GNU
-# time's %M, max over rounds).  Wall time is the whole process (start,
+# per-round ratios libftp/curl and libftp/ftplib, the peak RSS (GNU
+# time's %M, max over rounds) and the CPU time (user + system, median).
+# Every run starts after a sync, so that none pays for the dirty pages of
+# the one before.  Wall time is the whole process (start,
 # connect, login, transfer, QUIT, exit), measured the same way for all.
 # The raw measurements are kept in target/bench/results-<UTC time>.tsv.
 #
-#   --quick        2 rounds, 256 MiB (default: 5 rounds, 1 GiB); does not
+#   --quick        2 rounds, 256 MiB (default: 7 rounds, 1 GiB); does not
 #                  touch BENCHMARKS.md unless --write is given
 #   --rounds N     number of rounds
 #   --size BYTES   size of the big file (suffixes K, M, G allowed)
@@ -44,7 +46,9 @@ set -euo pipefail
 export LC_ALL=C
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ROUNDS=5
+# shellcheck source=../scripts/lib.sh
+. "$REPO/scripts/lib.sh"   # _apt_install, PATH with ~/.cargo/bin
+ROUNDS=7
 SIZE_ARG=1G
 QUICK=0
 WRITE=""
@@ -87,6 +91,16 @@ SMALL_COUNT=1000
 # ------------------------------------------------------------ tools
 CC="${CC:-cc}"
 CARGO="${CARGO:-cargo}"
+# Install what is missing (Debian packages; idempotent).
+missing=()
+command -v vsftpd >/dev/null || [ -x /usr/sbin/vsftpd ] || missing+=(vsftpd)
+command -v curl >/dev/null || missing+=(curl)
+[ -x /usr/bin/time ] || missing+=(time)
+command -v python3 >/dev/null || missing+=(python3)
+if [ "${#missing[@]}" -gt 0 ]; then
+  info "installing ${missing[*]}"
+  _apt_install "${missing[@]}"
+fi
 command -v "$CARGO" >/dev/null || CARGO="$HOME/.cargo/bin/cargo"
 for t in "$CARGO" "$CC" curl python3; do
   command -v "$t" >/dev/null || die "$t not found"
@@ -218,14 +232,16 @@ measure() {
   shift 3
   rm -rf "$OUT" "$PUB/$UPNAME" "$SMALLOUT"
   mkdir -p "$SMALLOUT"
+  # Nobody pays for an earlier run's dirty pages or freed blocks.
+  sync
   t0=$EPOCHREALTIME
-  if ! "${NICE[@]}" /usr/bin/time -f %M -o "$W/rss" "$@" >"$W/stdout" 2>"$W/stderr"; then
+  if ! "${NICE[@]}" /usr/bin/time -f '%M %U %S' -o "$W/rss" "$@" >"$W/stdout" 2>"$W/stderr"; then
     cat "$W/stderr" >&2
     die "$case/$impl round $round failed: $*"
   fi
   t1=$EPOCHREALTIME
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
-  rss=$(tail -n 1 "$W/rss")
+  read -r rss user sys < <(tail -n 1 "$W/rss")
   case "$case" in
     a|e|ceiling)
       bytes=$(sed -n 's/.*bytes=\([0-9a-z]*\).*/\1/p' "$W/stdout" | head -n 1)
@@ -245,10 +261,12 @@ measure() {
         die "$case/$impl: the small files differ"
       bytes=$total ;;
   esac
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$impl" "$round" "$wall" "$rss" "$bytes" >>"$RESULTS"
-  printf '  %-8s %-14s %8.3f s %8.1f MB/s %7.1f MiB\n' "$case" "$impl" "$wall" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$impl" "$round" "$wall" "$rss" "$bytes" \
+    "$user" "$sys" >>"$RESULTS"
+  printf '  %-8s %-14s %8.3f s %8.1f MB/s %7.1f MiB  cpu %5.2f s\n' "$case" "$impl" "$wall" \
     "$(awk -v b="$bytes" -v w="$wall" 'BEGIN { printf "%.1f", b / w / 1e6 }')" \
-    "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" >&2
+    "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" \
+    "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" >&2
   rm -rf "$OUT" "$PUB/$UPNAME" "$SMALLOUT"
 }
 
@@ -265,7 +283,7 @@ cmd_for() {
     a/curl) CMD=(curl -sS -o /dev/null -w '%{size_download}\n' "$URL") ;;
     a/ftplib) CMD=(python3 "$PYBENCH" --bs 1048576 retr-null "$HOST" "$PORT" pub/bench-big.bin) ;;
     b/libftp-fd) CMD=("$FTPBENCH" retr-fd "$HOST" "$PORT" pub/bench-big.bin "$OUT") ;;
-    b/libftp-fd-zc) CMD=("$FTPBENCH" --zero-copy always retr-fd "$HOST" "$PORT" pub/bench-big.bin "$OUT") ;;
+    b/libftp-fd-buf) CMD=("$FTPBENCH" --zero-copy never retr-fd "$HOST" "$PORT" pub/bench-big.bin "$OUT") ;;
     b/libftp-cb) CMD=("$FTPBENCH" --bs 1048576 retr-write "$HOST" "$PORT" pub/bench-big.bin "$OUT") ;;
     b/curl) CMD=(curl -sS -o "$OUT" "$URL") ;;
     b/ftplib) CMD=(python3 "$PYBENCH" --bs 1048576 retr-file "$HOST" "$PORT" pub/bench-big.bin "$OUT") ;;
@@ -291,7 +309,7 @@ impls_of() {
   case "$1" in
     ceiling) echo "rw sendfile splice" ;;
     a) echo "libftp curl ftplib libftp-64k libftp-8k" ;;
-    b) echo "libftp-fd curl ftplib libftp-cb libftp-fd-zc" ;;
+    b) echo "libftp-fd curl ftplib libftp-cb libftp-fd-buf" ;;
     c) echo "libftp-fd curl ftplib libftp-cb libftp-fd-zc" ;;
     d) echo "libftp-fd curl ftplib" ;;
     e) echo "libftp curl ftplib libftp-fd libftp-8k" ;;
@@ -349,7 +367,7 @@ vsftpd_version=$(dpkg-query -W -f '${Version}' vsftpd 2>/dev/null || echo "?")
 stamp=$(date -u +%Y%m%d-%H%M%S)
 cp "$RESULTS" "$BIN/results-$stamp.tsv"
 cp "$W/machine.txt" "$BIN/machine-$stamp.txt"
-info "raw results: $BIN/results-$stamp.tsv (case, impl, round, wall s, peak RSS KiB, bytes)"
+info "raw results: $BIN/results-$stamp.tsv (case, impl, round, wall s, peak RSS KiB, bytes, user s, system s)"
 
 args=("$RESULTS" "$W/machine.txt")
 [ "$WRITE" = 1 ] && args+=(--write "$REPO/BENCHMARKS.md")

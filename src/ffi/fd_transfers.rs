@@ -23,9 +23,10 @@ fn borrowed<'a>(fd: c_int) -> Result<BorrowedFd<'a>, Error> {
 /// Downloads in binary mode (TYPE I, then `cmd`, e.g. "RETR name", after
 /// `REST rest` when `rest >= 0`) straight into the open descriptor `fd`,
 /// written at its current offset (or appended, with O_APPEND). On a plain
-/// data connection into a pipe the bytes go from the socket to `fd` inside
-/// the kernel (splice); regular files, TLS and other descriptors go through
-/// a 1 MiB buffer (measured faster than splice into files); see
+/// data connection into a pipe or a regular file the bytes go from the
+/// socket to `fd` inside the kernel (splice; a file system without splice
+/// support is detected at the first write and handled with a buffer); TLS,
+/// O_APPEND and other descriptors go through a 256 KiB buffer; see
 /// `ftp_set_zero_copy`. `fd` is neither closed nor synced. A write error on `fd`
 /// stops the transfer with `FTP_ERROR_IO` (the session stays usable); the
 /// other outcomes are those of `ftp_retrbinary`.
@@ -66,11 +67,12 @@ pub extern "C" fn ftp_stor_from_fd(
     })
 }
 
-/// `ftp_set_zero_copy`: splice into pipes, sendfile from regular files
-/// unless the server is on loopback (the default).
+/// `ftp_set_zero_copy`: splice into pipes and regular files (not
+/// O_APPEND), sendfile from regular files unless the server is on loopback
+/// (the default).
 pub const FTP_ZERO_COPY_AUTO: c_int = 0;
-/// `ftp_set_zero_copy`: splice into pipes and regular files, sendfile from
-/// regular files, whenever the data connection is plain TCP.
+/// `ftp_set_zero_copy`: as `FTP_ZERO_COPY_AUTO`, and sendfile towards a
+/// server on loopback too.
 pub const FTP_ZERO_COPY_ALWAYS: c_int = 1;
 /// `ftp_set_zero_copy`: always copy through a buffer.
 pub const FTP_ZERO_COPY_NEVER: c_int = 2;

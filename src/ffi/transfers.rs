@@ -18,8 +18,9 @@ fn required<T>(cb: Option<T>, what: &str) -> Result<T> {
 
 /// Downloads in binary mode (ftplib's `retrbinary`): TYPE I, then `cmd`
 /// (e.g. "RETR name") after `REST rest` when `rest >= 0`; each block goes
-/// to `cb`. `blocksize` 0 means 8192; values above 1 MiB are reduced to
-/// 1 MiB. Ends with the server's final reply (226). A data connection cut
+/// to `cb`. A block holds at most `blocksize` bytes (0 means 8192; values
+/// above 1 MiB are reduced to 1 MiB) and at most 256 KiB, the size of the
+/// library's reads; like a socket read, it may be shorter. Ends with the server's final reply (226). A data connection cut
 /// with 426 gives `FTP_ERROR_TEMP`; a data connection that ends before the
 /// size announced in the 150 reply gives `FTP_ERROR_PROTO`. If `cb` returns
 /// non-zero the data connection is reset, the final reply read, and

@@ -1,13 +1,14 @@
 //! Transfers straight between a data connection and a file descriptor
 //! (`ftp_retr_to_fd` / `ftp_stor_from_fd`): on plain data connections
-//! sendfile for uploads from regular files and splice for downloads into
-//! pipes; a large buffer otherwise (regular files, TLS, O_APPEND).
+//! splice for downloads into files and pipes, sendfile for uploads from
+//! regular files (not towards loopback unless asked); a buffer otherwise
+//! (TLS, O_APPEND, other descriptors).
 
 use super::Session;
 use super::ZeroCopy;
 use crate::data::DataConn;
 use crate::error::{Error, Result};
-use crate::zerocopy::{self, CopyError};
+use crate::zerocopy::{self, CopyError, Spliced};
 use std::os::fd::BorrowedFd;
 
 impl Session {
@@ -18,14 +19,17 @@ impl Session {
         crate::command::check_line(cmd, "the command")?;
         self.set_type('I')?;
         let (mut conn, announced) = self.ntransfercmd(cmd, rest)?;
-        let mode = self.settings.zero_copy;
-        let splice = |fd| match mode {
-            ZeroCopy::Auto => zerocopy::can_splice_into(fd, false),
-            ZeroCopy::Always => zerocopy::can_splice_into(fd, true),
-            ZeroCopy::Never => false,
-        };
+        let splice = self.settings.zero_copy != ZeroCopy::Never && zerocopy::can_splice_into(fd);
         let copied = match conn.plain_tcp() {
-            Some(tcp) if splice(fd) => zerocopy::splice_socket_to_fd(tcp, fd),
+            Some(tcp) if splice => match zerocopy::splice_socket_to_fd(tcp, fd) {
+                Ok(Spliced::Done(n)) => Ok(n),
+                // A file system without splice support: go on with a buffer.
+                Ok(Spliced::Unsupported { pending }) => zerocopy::write_all_fd(fd, &pending)
+                    .map_err(CopyError::File)
+                    .and_then(|()| buffered_download(&mut conn, fd))
+                    .map(|rest| pending.len() as u64 + rest),
+                Err(e) => Err(e),
+            },
             _ => buffered_download(&mut conn, fd),
         };
         let total = match copied {
@@ -103,7 +107,7 @@ fn buffered_download(
     conn: &mut DataConn,
     fd: BorrowedFd<'_>,
 ) -> std::result::Result<u64, CopyError> {
-    let mut buf = vec![0u8; zerocopy::UPLOAD_BUFFER];
+    let mut buf = vec![0u8; zerocopy::DOWNLOAD_BUFFER];
     let mut total = 0u64;
     loop {
         let n = conn

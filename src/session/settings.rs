@@ -23,12 +23,12 @@ pub struct Settings {
 /// When the descriptor transfers move bytes inside the kernel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ZeroCopy {
-    /// splice into pipes; sendfile from regular files unless the server is
-    /// on loopback (where plain writes were measured faster).
+    /// splice into pipes and regular files (not O_APPEND); sendfile from
+    /// regular files unless the server is on loopback (where plain writes
+    /// were measured faster).
     #[default]
     Auto,
-    /// splice into pipes and regular files (not O_APPEND), sendfile from
-    /// regular files, wherever the data connection is plain TCP.
+    /// As `Auto`, and sendfile towards loopback servers too.
     Always,
     /// Always through a buffer.
     Never,
