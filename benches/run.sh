@@ -27,7 +27,7 @@
 # connect, login, transfer, QUIT, exit), measured the same way for all.
 # The raw measurements are kept in target/bench/results-<UTC time>.tsv.
 #
-#   --quick        2 rounds, 256 MiB (default: 7 rounds, 1 GiB); does not
+#   --quick        2 rounds, 256 MiB (default: 9 rounds, 1 GiB); does not
 #                  touch BENCHMARKS.md unless --write is given
 #   --rounds N     number of rounds
 #   --size BYTES   size of the big file (suffixes K, M, G allowed)
@@ -48,7 +48,7 @@ export LC_ALL=C
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=../scripts/lib.sh
 . "$REPO/scripts/lib.sh"   # _apt_install, PATH with ~/.cargo/bin
-ROUNDS=7
+ROUNDS=9
 SIZE_ARG=1G
 QUICK=0
 WRITE=""

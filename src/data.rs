@@ -19,12 +19,29 @@ pub struct DataConn {
     _token: Arc<()>,
 }
 
+/// Downloads on clear-text TCP wake the reader once this much is queued
+/// (64 KiB to 256 KiB measured alike on loopback, 128 KiB best).
+const RECV_LOWAT: usize = 128 * 1024;
+/// ... and hand over fewer bytes after at most this long.
+const READ_SLICE: Duration = Duration::from_millis(100);
+
 impl DataConn {
     pub(crate) fn new(stream: NetStream, token: Arc<()>) -> DataConn {
         DataConn {
             stream,
             _token: token,
         }
+    }
+
+    /// For the library's own download loops on clear-text TCP: reads wake
+    /// only once 128 KiB are queued, or at the end of the data, or after a
+    /// 100 ms slice with what is queued; timeouts stay exact (see
+    /// [`NetStream::batch_reads`]). Measured on loopback: 0.23 s per GiB
+    /// against 0.33 s. Not for connections handed to callers (a caller's
+    /// `poll` would not see data below the mark) nor for splice (erratic
+    /// with it). Only an optimisation: a failure leaves reads as they were.
+    pub(crate) fn batch_reads(&mut self) {
+        let _ = self.stream.batch_reads(RECV_LOWAT, READ_SLICE);
     }
 
     /// Reads some bytes; `Ok(0)` is the end of the data.

@@ -17,6 +17,7 @@ pub mod reply;
 pub mod reply_reader;
 pub mod session;
 pub mod stream;
+mod sys;
 pub mod tls;
 pub mod zerocopy;
 

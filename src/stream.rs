@@ -27,6 +27,8 @@ pub struct NetStream {
     idle: Option<Duration>,
     deadline: Option<Instant>,
     applied_read_timeout: Option<Duration>,
+    /// Set by [`NetStream::batch_reads`]: reads wait in slices this long.
+    read_slice: Option<Duration>,
 }
 
 impl NetStream {
@@ -40,7 +42,26 @@ impl NetStream {
             idle,
             deadline: None,
             applied_read_timeout: idle,
+            read_slice: None,
         })
+    }
+
+    /// For bulk downloads on clear-text TCP: a blocked read wakes only once
+    /// `lowat` bytes are queued (or at the end of the data), which saves
+    /// wake-ups and keeps the reader off the sender's CPU on loopback
+    /// (BENCHMARKS.md). To keep the timeouts exact, reads then wait in
+    /// slices of at most `slice`: fewer bytes than `lowat` are handed over
+    /// within one slice, and a read fails only after the whole idle timeout
+    /// (or deadline) without a byte. Does nothing under TLS, where a
+    /// server waiting for our close_notify would cost a slice.
+    pub(crate) fn batch_reads(&mut self, lowat: usize, slice: Duration) -> io::Result<()> {
+        let Transport::Tcp(tcp) = &self.transport else {
+            return Ok(());
+        };
+        crate::sys::set_recv_lowat(tcp, lowat)?;
+        let slice = self.idle.map_or(slice, |i| i.min(slice)).max(MIN_WAIT);
+        self.read_slice = Some(slice);
+        self.apply_read_timeout(Some(slice))
     }
 
     /// The idle timeout of reads and writes.
@@ -152,21 +173,74 @@ impl NetStream {
             }
             None => self.idle,
         };
+        self.apply_read_timeout(wanted)
+    }
+
+    fn apply_read_timeout(&mut self, wanted: Option<Duration>) -> io::Result<()> {
         if wanted != self.applied_read_timeout {
             self.tcp().set_read_timeout(wanted)?;
             self.applied_read_timeout = wanted;
         }
         Ok(())
     }
-}
 
-impl Read for NetStream {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.arm_read()?;
+    fn transport_read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match &mut self.transport {
             Transport::Tcp(t) => t.read(buf),
             Transport::Tls(s) => s.read(buf),
         }
+    }
+
+    /// A read after [`NetStream::batch_reads`]: slices of `slice` until a
+    /// byte comes, the end of the data, or the idle timeout (or deadline)
+    /// runs out.
+    fn read_in_slices(&mut self, buf: &mut [u8], slice: Duration) -> io::Result<usize> {
+        let idle_end = self.idle.map(|i| Instant::now() + i);
+        let limit = match (idle_end, self.deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        loop {
+            let wait = match limit {
+                Some(l) => {
+                    let now = Instant::now();
+                    if now >= l {
+                        return Err(io::Error::new(
+                            io::ErrorKind::TimedOut,
+                            "no data within the timeout",
+                        ));
+                    }
+                    (l - now).min(slice).max(MIN_WAIT)
+                }
+                None => slice,
+            };
+            self.apply_read_timeout(Some(wait))?;
+            match self.transport_read(buf) {
+                Err(e) if is_timeout(&e) || e.kind() == io::ErrorKind::Interrupted => continue,
+                other => return other,
+            }
+        }
+    }
+}
+
+/// The shortest socket timeout set (zero would mean "none").
+const MIN_WAIT: Duration = Duration::from_millis(1);
+
+/// True for the errors a socket timeout gives.
+pub(crate) fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+impl Read for NetStream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(slice) = self.read_slice {
+            return self.read_in_slices(buf, slice);
+        }
+        self.arm_read()?;
+        self.transport_read(buf)
     }
 }
 

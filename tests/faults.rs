@@ -421,6 +421,25 @@ fn data_stall() {
     server.finish();
 }
 
+/// Reads that wait for a batch of bytes (SO_RCVLOWAT) must still hand over
+/// a slow trickle, and the idle timeout is per pause, not per transfer.
+#[test]
+fn data_trickle() {
+    let server = start("data-trickle");
+    let mut s = logged_in(&server);
+    let mut got = Vec::new();
+    let reply = retr(&mut s, &mut got).expect("a slow but steady download");
+    assert_eq!(reply.code, 226);
+    let len = scenarios::TRICKLE_PIECES * scenarios::TRICKLE_PIECE;
+    assert!(
+        got == scenarios::payload(len),
+        "{} bytes, not the {len} sent",
+        got.len()
+    );
+    assert_usable_then_quit(&mut s);
+    server.finish();
+}
+
 /// storbinary("STOR f") of [`scenarios::UPLOAD_OFFER`] bytes made on the fly.
 fn stor(s: &mut Session) -> ftp::Result<ftp::Reply> {
     let mut left = scenarios::UPLOAD_OFFER;

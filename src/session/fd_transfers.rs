@@ -20,8 +20,9 @@ impl Session {
         self.set_type('I')?;
         let (mut conn, announced) = self.ntransfercmd(cmd, rest)?;
         let splice = self.settings.zero_copy != ZeroCopy::Never && zerocopy::can_splice_into(fd);
+        let timeout = self.settings.timeout;
         let copied = match conn.plain_tcp() {
-            Some(tcp) if splice => match zerocopy::splice_socket_to_fd(tcp, fd) {
+            Some(tcp) if splice => match zerocopy::splice_socket_to_fd(tcp, fd, timeout) {
                 Ok(Spliced::Done(n)) => Ok(n),
                 // A file system without splice support: go on with a buffer.
                 Ok(Spliced::Unsupported { pending }) => zerocopy::write_all_fd(fd, &pending)
@@ -107,6 +108,7 @@ fn buffered_download(
     conn: &mut DataConn,
     fd: BorrowedFd<'_>,
 ) -> std::result::Result<u64, CopyError> {
+    conn.batch_reads();
     let mut buf = vec![0u8; zerocopy::DOWNLOAD_BUFFER];
     let mut total = 0u64;
     loop {

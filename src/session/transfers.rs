@@ -209,6 +209,7 @@ impl Session {
         // most `blocksize` bytes (ftplib's contract: a block is what one
         // read returned, never more than `blocksize`).
         let block = block_size(blocksize);
+        conn.batch_reads();
         let mut buf = vec![0u8; READ_AHEAD];
         let mut total: u64 = 0;
         loop {
@@ -245,7 +246,8 @@ impl Session {
         self.begin()?;
         crate::command::check_line(cmd, "the command")?;
         self.set_type('A')?;
-        let (conn, _) = self.ntransfercmd(cmd, None)?;
+        let (mut conn, _) = self.ntransfercmd(cmd, None)?;
+        conn.batch_reads();
         let encoding = self.settings.encoding;
         let mut reader = LineReader::with_capacity(64 * 1024, conn);
         let mut line = Vec::with_capacity(256);

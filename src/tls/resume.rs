@@ -78,7 +78,7 @@ impl SessionStore {
         // SSL_CTX as `ssl`. Each FTP session builds one context
         // (TlsContext); the store is filled only by that context's callback,
         // and data connections are made from that same context. This is the
-        // one `unsafe` outside src/ffi: the openssl crate marks
+        // one of two `unsafe` outside src/ffi (with sys.rs): the openssl crate marks
         // SSL_set_session unsafe for exactly this condition.
         unsafe { ssl.set_session(session) }
     }

@@ -512,6 +512,22 @@ static void t_data_426(void)
     srv_finish();
 }
 
+/* Reads that wait for a batch of bytes must still hand over a slow
+ * trickle; the idle timeout is per pause, not per transfer. */
+static void t_data_trickle(void)
+{
+    uint16_t port = srv_start("data-trickle");
+    ftp_session *s = logged_in(port);
+    tu_buf b = {0};
+    CHECK(s, retr(s, &b) == FTP_OK);
+    CHECK_CODE(s, 226);
+    check_payload(s, &b, 1200);
+    CHECK_USABLE_THEN_QUIT(s);
+    tu_buf_free(&b);
+    ftp_session_free(s);
+    srv_finish();
+}
+
 static void t_data_drop_no_reply(void)
 {
     uint16_t port = srv_start("data-drop-no-reply");
@@ -906,6 +922,7 @@ static const struct {
     {"data-426", t_data_426},
     {"data-drop-no-reply", t_data_drop_no_reply},
     {"data-stall", t_data_stall},
+    {"data-trickle", t_data_trickle},
     {"upload-426", t_upload_426},
     {"upload-never-read", t_upload_never_read},
     {"data-after-226", t_data_after_226},

@@ -36,6 +36,12 @@ pub struct Scenario {
 /// `TIMEOUT` outcome comes after it, every other outcome well before it.
 pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// data-trickle sends this many pieces, one every CLIENT_TIMEOUT / 10: the
+/// pauses add up to more than the idle timeout, each one well within it.
+pub const TRICKLE_PIECES: usize = 12;
+/// The size of each piece of data-trickle.
+pub const TRICKLE_PIECE: usize = 100;
+
 /// How long a script waits for any command or connection before failing,
 /// so a client that hangs fails the scenario instead of blocking it.
 pub const SCRIPT_PATIENCE: Duration = Duration::from_secs(20);
@@ -189,6 +195,13 @@ pub const SCENARIOS: &[Scenario] = &[
                   TIMEOUT after 4 s (the 2 s data idle timeout, then 2 s for the final \
                   reply), then STATE",
         script: transfers::data_stall,
+    },
+    Scenario {
+        name: "data-trickle",
+        summary: "1200 bytes in pieces of 100 every 200 ms (2.4 s in all, more than the \
+                  2 s idle timeout, each pause within it), then 226: OK, every byte \
+                  in order, usable",
+        script: transfers::data_trickle,
     },
     Scenario {
         name: "upload-426",

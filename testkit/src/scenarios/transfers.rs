@@ -88,6 +88,22 @@ pub(super) fn data_stall(c: &mut Conn) {
     drop(d);
 }
 
+pub(super) fn data_trickle(c: &mut Conn) {
+    c.greet_and_login();
+    retr_prologue(c);
+    c.reply("150 go");
+    let mut d = c.accept_data_within(CLIENT_TIMEOUT);
+    let all = payload(super::TRICKLE_PIECES * super::TRICKLE_PIECE);
+    let pause = CLIENT_TIMEOUT / 10;
+    for piece in all.chunks(super::TRICKLE_PIECE) {
+        write_data(&mut d, piece);
+        std::thread::sleep(pause);
+    }
+    drop(d);
+    c.reply("226 done");
+    usable_end(c);
+}
+
 pub(super) fn upload_426(c: &mut Conn) {
     c.greet_and_login();
     stor_prologue(c);
