@@ -220,11 +220,13 @@ def table(runs, m):
                "connection for all of them.")
     out.append("")
     out.append("Machine: %s × %s, %s RAM, %s; %s; Python %s; vsftpd %s; %s; %s; %s. "
-               "Files in %s. Load average %s. Run %s (libftp %s)." % (
+               "Files in %s; the small files of (d) written to %s. Load average %s. "
+               "Run %s (libftp %s)." % (
                    m.get("nproc", "?"), m.get("cpu", "?"), m.get("mem", "?"),
                    m.get("kernel", "?"), m.get("curl", "?"), m.get("python", "?"),
                    m.get("vsftpd", "?"), m.get("openssl", "?"), m.get("rustc", "?"),
-                   m.get("cc", "?"), m.get("fs", "?"), m.get("load", "?"),
+                   m.get("cc", "?"), m.get("fs", "?"), m.get("smallfs", m.get("fs", "?")),
+                   m.get("load", "?"),
                    m.get("date", "?"), m.get("libftp", "?")))
     if m.get("quick") == "1":
         out.append("")

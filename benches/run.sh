@@ -128,6 +128,15 @@ else
     die "$BASE has $((${a:-0} / 1048576)) MiB free, $((need / 1048576)) MiB needed"
 fi
 W="$(mktemp -d "$BASE/libftp-bench.XXXXXX")"
+# (d) writes its 1000 files into tmpfs when there is one: on ext4 creating
+# and writing a small file can cost ~1 ms (BENCHMARKS.md), which would be
+# most of every tool's time and hide the FTP client.  BENCH_SMALL_DIR
+# overrides (a directory in which a temporary one is made).
+SMALL_BASE="${BENCH_SMALL_DIR:-/dev/shm}"
+SMALL_W=""
+if [ -d "$SMALL_BASE" ] && [ -w "$SMALL_BASE" ]; then
+  SMALL_W="$(mktemp -d "$SMALL_BASE/libftp-bench-small.XXXXXX")"
+fi
 SERVERS_PID=""
 cleanup() {
   if [ -n "$SERVERS_PID" ]; then
@@ -135,6 +144,7 @@ cleanup() {
     wait "$SERVERS_PID" 2>/dev/null || true
   fi
   rm -rf "$W"
+  if [ -n "$SMALL_W" ]; then rm -rf "$SMALL_W"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -211,7 +221,7 @@ URL="ftp://$HOST:$PORT/pub/bench-big.bin"
 TURL="ftp://$THOST:$TPORT/pub/bench-big.bin"
 OUT="$W/out/big.out"
 UPNAME="bench-up.bin"
-SMALLOUT="$W/out/small"
+SMALLOUT="${SMALL_W:-$W/out}/small"
 
 # ------------------------------------------------------------ measuring
 RESULTS="$W/results.tsv"
@@ -354,8 +364,14 @@ vsftpd_version=$(dpkg-query -W -f '${Version}' vsftpd 2>/dev/null || echo "?")
   echo "openssl=$(openssl version 2>/dev/null || echo '?')"
   echo "rustc=$(rustc --version 2>/dev/null || echo '?')"
   echo "cc=$("$CC" --version | head -n 1)"
-  echo "libftp=$(cd "$REPO" && git describe --always --dirty 2>/dev/null || echo '?')"
+  # -dirty: changes other than BENCHMARKS.md, which this script rewrites.
+  rev=$(cd "$REPO" && git describe --always 2>/dev/null || echo '?')
+  if [ -n "$(cd "$REPO" && git status --porcelain -- . ':!BENCHMARKS.md' 2>/dev/null)" ]; then
+    rev="$rev-dirty"
+  fi
+  echo "libftp=$rev"
   echo "fs=$(df -PT "$W" | awk 'NR == 2 { print $2 }') ($W)"
+  echo "smallfs=$(df -PT "${SMALL_W:-$W}" | awk 'NR == 2 { print $2 }') (${SMALL_W:-$W})"
   echo "load=${LOAD_BEFORE} before, ${LOAD_AFTER} after"
   echo "rounds=$ROUNDS"
   echo "size=$SIZE"

@@ -12,6 +12,14 @@ pub const FTP_DEFAULT_BLOCKSIZE: usize = 8192;
 /// The largest block size used; larger values are reduced to it.
 pub const FTP_MAX_BLOCKSIZE: usize = 1048576;
 
+/// The largest block `ftp_retrbinary` hands its callback (the size of the
+/// library's reads), whatever the block size.
+pub const FTP_MAX_RETR_BLOCK: usize = 262144;
+
+/// The most `ftp_storbinary` asks its read callback for at a time (the
+/// size of the library's writes), whatever the block size.
+pub const FTP_MAX_STOR_BLOCK: usize = 65536;
+
 /// The longest line accepted from the server (replies and text transfers).
 pub const FTP_MAX_LINE: usize = 8192;
 
@@ -27,6 +35,8 @@ mod tests {
             super::FTP_DEFAULT_BLOCKSIZE,
             crate::session::DEFAULT_BLOCKSIZE
         );
+        assert_eq!(super::FTP_MAX_RETR_BLOCK, crate::session::MAX_RETR_BLOCK);
+        assert_eq!(super::FTP_MAX_STOR_BLOCK, crate::session::MAX_STOR_BLOCK);
         assert_eq!(super::FTP_MAX_LINE, crate::reply_reader::MAX_LINE);
         assert_eq!(super::FTP_MAX_REPLY, crate::reply_reader::MAX_REPLY);
         assert_eq!(super::FTP_NO_REST, -1);

@@ -19,8 +19,9 @@ fn required<T>(cb: Option<T>, what: &str) -> Result<T> {
 /// Downloads in binary mode (ftplib's `retrbinary`): TYPE I, then `cmd`
 /// (e.g. "RETR name") after `REST rest` when `rest >= 0`; each block goes
 /// to `cb`. A block holds at most `blocksize` bytes (0 means 8192; values
-/// above 1 MiB are reduced to 1 MiB) and at most 256 KiB, the size of the
-/// library's reads; like a socket read, it may be shorter. Ends with the server's final reply (226). A data connection cut
+/// above 1 MiB are reduced to 1 MiB) and at most `FTP_MAX_RETR_BLOCK`
+/// (256 KiB, the size of the library's reads); like a socket read, it may
+/// be shorter. Ends with the server's final reply (226). A data connection cut
 /// with 426 gives `FTP_ERROR_TEMP`; a data connection that ends before the
 /// size announced in the 150 reply gives `FTP_ERROR_PROTO`. If `cb` returns
 /// non-zero the data connection is reset, the final reply read, and
@@ -70,8 +71,8 @@ pub extern "C" fn ftp_retrlines(
 
 /// Uploads in binary mode (ftplib's `storbinary`): TYPE I, then `cmd`
 /// (e.g. "STOR name") after `REST rest` when `rest >= 0`; `read` is called
-/// for up to `blocksize` bytes (0 = 8192, at most 1 MiB) until it returns
-/// 0; `sent` (NULL ok) sees each block once sent. `read` returning < 0, or
+/// for up to `blocksize` bytes (0 = 8192) and at most `FTP_MAX_STOR_BLOCK`
+/// (64 KiB, the size of the library's writes) until it returns 0; `sent` (NULL ok) sees each block once sent. `read` returning < 0, or
 /// `sent` non-zero, stops the upload: the data connection is closed in
 /// order, the final reply read, and `FTP_ERROR_CALLBACK` returned; the
 /// server keeps what it received (a partial file: delete it if needed).

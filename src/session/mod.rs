@@ -12,7 +12,7 @@ mod tls;
 mod transfers;
 
 pub use settings::{Settings, ZeroCopy};
-pub use transfers::{DEFAULT_BLOCKSIZE, MAX_BLOCKSIZE};
+pub use transfers::{DEFAULT_BLOCKSIZE, MAX_BLOCKSIZE, MAX_RETR_BLOCK, MAX_STOR_BLOCK};
 
 use crate::command::{self, quote, sanitize};
 use crate::data;

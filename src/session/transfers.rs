@@ -23,8 +23,14 @@ pub const MAX_BLOCKSIZE: usize = 1 << 20;
 
 /// Downloads read this much at a time, whatever the block size: fewer
 /// system calls than small blocks, and unlike 1 MiB it stays in the CPU's
-/// L2 cache (measured faster than both on loopback, BENCHMARKS.md).
-pub(crate) const READ_AHEAD: usize = 256 * 1024;
+/// L2 cache (measured faster than both on loopback, BENCHMARKS.md). A
+/// `retrbinary` block is never larger.
+pub const MAX_RETR_BLOCK: usize = 256 * 1024;
+const READ_AHEAD: usize = MAX_RETR_BLOCK;
+
+/// `storbinary` asks its reader for at most this much at a time, whatever
+/// the block size: 1 MiB writes were measured slower (BENCHMARKS.md).
+pub const MAX_STOR_BLOCK: usize = 64 * 1024;
 
 /// The block size for a requested one (0 = default, capped at the maximum).
 fn block_size(blocksize: usize) -> usize {
@@ -193,7 +199,8 @@ impl Session {
         }
     }
 
-    /// ftplib's `retrbinary`: TYPE I, then each block of the data to `on_data`.
+    /// ftplib's `retrbinary`: TYPE I, then each block of the data to
+    /// `on_data`: at most `blocksize` bytes and at most [`MAX_RETR_BLOCK`].
     pub fn retrbinary(
         &mut self,
         cmd: &str,
@@ -278,7 +285,8 @@ impl Session {
 
     /// ftplib's `storbinary`: TYPE I, then blocks from `read` (which returns
     /// the number of bytes it put in the buffer, 0 at the end) until it
-    /// returns 0; `on_sent` sees each block after it is sent.
+    /// returns 0; `on_sent` sees each block after it is sent. The buffer
+    /// `read` gets holds `blocksize` bytes, at most [`MAX_STOR_BLOCK`].
     pub fn storbinary(
         &mut self,
         cmd: &str,
@@ -291,7 +299,7 @@ impl Session {
         crate::command::check_line(cmd, "the command")?;
         self.set_type('I')?;
         let mut conn = self.transfercmd(cmd, rest)?;
-        let mut buf = vec![0u8; block_size(blocksize)];
+        let mut buf = vec![0u8; block_size(blocksize).min(MAX_STOR_BLOCK)];
         loop {
             let n = match read(&mut buf) {
                 Ok(0) => break,

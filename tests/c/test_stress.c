@@ -25,8 +25,8 @@
  *      vsftpd wrote is compared with what was sent;
  *   3. upload file B with ftp_storbinary (blocksizes 0, 64 KiB, 256 MiB
  *      and SIZE_MAX in turn: the read callback must be asked for at most
- *      8192, 64 KiB, 1 MiB and 1 MiB), compared on disk, and the `sent`
- *      callback's total;
+ *      8192 bytes, then FTP_MAX_STOR_BLOCK (64 KiB) for the other three),
+ *      compared on disk, and the `sent` callback's total;
  *   4. SIZE of both files;
  *   5. download A with ftp_retrbinary (the same blocksizes; no block over
  *      the limit), compared with what was uploaded and with the file on
@@ -238,6 +238,20 @@ static size_t block_limit(size_t blocksize)
     return blocksize < FTP_MAX_BLOCKSIZE ? blocksize : FTP_MAX_BLOCKSIZE;
 }
 
+/* The largest block ftp_retrbinary may hand its callback. */
+static size_t retr_limit(size_t blocksize)
+{
+    size_t limit = block_limit(blocksize);
+    return limit < FTP_MAX_RETR_BLOCK ? limit : FTP_MAX_RETR_BLOCK;
+}
+
+/* Exactly what ftp_storbinary asks its read callback for, at most. */
+static size_t stor_limit(size_t blocksize)
+{
+    size_t limit = block_limit(blocksize);
+    return limit < FTP_MAX_STOR_BLOCK ? limit : FTP_MAX_STOR_BLOCK;
+}
+
 /* Phase 3: storbinary of file B, one session after the other. */
 static void storbinary_uploads(stress_thread *th)
 {
@@ -258,7 +272,7 @@ static void storbinary_uploads(stress_thread *th)
         CHECK_INT(x->s, c.src.bad_calls, 0);
         CHECK_INT(x->s, c.src.pos, x->f[1].len);
         CHECK_INT(x->s, c.sent, x->f[1].len);
-        CHECK_MSG(x->s, c.src.max_cap == block_limit(BLOCKSIZES[x->index % 4]),
+        CHECK_MSG(x->s, c.src.max_cap == stor_limit(BLOCKSIZES[x->index % 4]),
                   "blocksize %zu: the read callback was asked for up to %zu bytes",
                   BLOCKSIZES[x->index % 4], c.src.max_cap);
         CHECK_FILE(x->s, x->f[1].path, x->f[1].data, x->f[1].len);
@@ -300,7 +314,7 @@ static void retrbinary_downloads(stress_thread *th)
         count(&OPEN_DATA, &PEAK_DATA, -1);
         CHECK_CODE(x->s, 226);
         CHECK_INT(x->s, b.bad_calls, 0);
-        CHECK_MSG(x->s, b.max_block <= block_limit(BLOCKSIZES[(x->index + 1) % 4]),
+        CHECK_MSG(x->s, b.max_block <= retr_limit(BLOCKSIZES[(x->index + 1) % 4]),
                   "blocksize %zu: a block of %zu bytes", BLOCKSIZES[(x->index + 1) % 4],
                   b.max_block);
         CHECK_MEM(x->s, b.data, b.len, x->f[0].data, x->f[0].len);
