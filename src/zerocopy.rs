@@ -75,14 +75,10 @@ pub enum Spliced {
     Unsupported { pending: Vec<u8> },
 }
 
-/// Copies everything the socket delivers into `out` with splice. A splice
-/// that times out (the socket's `SO_RCVTIMEO`, which may be shorter than
-/// `idle`) is repeated until `idle` has passed without a byte.
-pub fn splice_socket_to_fd(
-    sock: &TcpStream,
-    out: BorrowedFd<'_>,
-    idle: Option<Duration>,
-) -> Result<Spliced, CopyError> {
+/// Copies everything the socket delivers into `out` with splice; each
+/// splice is bounded by the socket's `SO_RCVTIMEO` (the idle timeout).
+/// Not for sockets with a raised `SO_RCVLOWAT` (see `DataConn::batch_reads`).
+pub fn splice_socket_to_fd(sock: &TcpStream, out: BorrowedFd<'_>) -> Result<Spliced, CopyError> {
     let (pipe_r, pipe_w) =
         nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| CopyError::File(e.into()))?;
     // A larger pipe means fewer system calls; the default still works.
@@ -92,24 +88,17 @@ pub fn splice_socket_to_fd(
     );
     let mut total = 0u64;
     loop {
-        let waiting_since = Instant::now();
-        let n = loop {
-            let spliced = retry(|| {
-                splice(
-                    sock,
-                    None,
-                    &pipe_w,
-                    None,
-                    CHUNK,
-                    SpliceFFlags::SPLICE_F_MOVE | SpliceFFlags::SPLICE_F_MORE,
-                )
-            });
-            match spliced {
-                Ok(n) => break n,
-                Err(Errno::EAGAIN) if idle.is_none_or(|t| waiting_since.elapsed() < t) => {}
-                Err(e) => return Err(CopyError::Net(e.into())),
-            }
-        };
+        let n = retry(|| {
+            splice(
+                sock,
+                None,
+                &pipe_w,
+                None,
+                CHUNK,
+                SpliceFFlags::SPLICE_F_MOVE | SpliceFFlags::SPLICE_F_MORE,
+            )
+        })
+        .map_err(|e| CopyError::Net(e.into()))?;
         if n == 0 {
             return Ok(Spliced::Done(total));
         }
@@ -234,7 +223,7 @@ mod tests {
         let sock = pair_with(&data);
         let (path, mut file) = temp_file("plain", false);
         assert!(can_splice_into(file.as_fd()));
-        match splice_socket_to_fd(&sock, file.as_fd(), None).unwrap() {
+        match splice_socket_to_fd(&sock, file.as_fd()).unwrap() {
             Spliced::Done(n) => assert_eq!(n, data.len() as u64),
             other => panic!("unexpected {other:?}"),
         }
@@ -253,7 +242,7 @@ mod tests {
         let sock = pair_with(&data);
         let (path, file) = temp_file("append", true);
         assert!(!can_splice_into(file.as_fd()));
-        let pending = match splice_socket_to_fd(&sock, file.as_fd(), None).unwrap() {
+        let pending = match splice_socket_to_fd(&sock, file.as_fd()).unwrap() {
             Spliced::Unsupported { pending } => pending,
             other => panic!("unexpected {other:?}"),
         };

@@ -20,9 +20,8 @@ impl Session {
         self.set_type('I')?;
         let (mut conn, announced) = self.ntransfercmd(cmd, rest)?;
         let splice = self.settings.zero_copy != ZeroCopy::Never && zerocopy::can_splice_into(fd);
-        let timeout = self.settings.timeout;
         let copied = match conn.plain_tcp() {
-            Some(tcp) if splice => match zerocopy::splice_socket_to_fd(tcp, fd, timeout) {
+            Some(tcp) if splice => match zerocopy::splice_socket_to_fd(tcp, fd) {
                 Ok(Spliced::Done(n)) => Ok(n),
                 // A file system without splice support: go on with a buffer.
                 Ok(Spliced::Unsupported { pending }) => zerocopy::write_all_fd(fd, &pending)
