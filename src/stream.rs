@@ -227,7 +227,7 @@ impl NetStream {
 const MIN_WAIT: Duration = Duration::from_millis(1);
 
 /// True for the errors a socket timeout gives.
-pub(crate) fn is_timeout(e: &io::Error) -> bool {
+fn is_timeout(e: &io::Error) -> bool {
     matches!(
         e.kind(),
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut

@@ -72,8 +72,9 @@ pub extern "C" fn ftp_retrlines(
 /// Uploads in binary mode (ftplib's `storbinary`): TYPE I, then `cmd`
 /// (e.g. "STOR name") after `REST rest` when `rest >= 0`; `read` is called
 /// for up to `blocksize` bytes (0 = 8192) and at most `FTP_MAX_STOR_BLOCK`
-/// (64 KiB, the size of the library's writes) until it returns 0; `sent` (NULL ok) sees each block once sent. `read` returning < 0, or
-/// `sent` non-zero, stops the upload: the data connection is closed in
+/// (64 KiB, the size of the library's writes) until it returns 0; `sent`
+/// (NULL ok) sees each block once sent. `read` returning < 0, or `sent`
+/// non-zero, stops the upload: the data connection is closed in
 /// order, the final reply read, and `FTP_ERROR_CALLBACK` returned; the
 /// server keeps what it received (a partial file: delete it if needed).
 #[no_mangle]

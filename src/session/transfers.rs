@@ -26,7 +26,6 @@ pub const MAX_BLOCKSIZE: usize = 1 << 20;
 /// L2 cache (measured faster than both on loopback, BENCHMARKS.md). A
 /// `retrbinary` block is never larger.
 pub const MAX_RETR_BLOCK: usize = 256 * 1024;
-const READ_AHEAD: usize = MAX_RETR_BLOCK;
 
 /// `storbinary` asks its reader for at most this much at a time, whatever
 /// the block size: 1 MiB writes were measured slower (BENCHMARKS.md).
@@ -212,12 +211,12 @@ impl Session {
         crate::command::check_line(cmd, "the command")?;
         self.set_type('I')?;
         let (mut conn, announced) = self.ntransfercmd(cmd, rest)?;
-        // Read in pieces of READ_AHEAD and hand the callback slices of at
+        // Read in pieces of MAX_RETR_BLOCK and hand the callback slices of at
         // most `blocksize` bytes (ftplib's contract: a block is what one
         // read returned, never more than `blocksize`).
         let block = block_size(blocksize);
         conn.batch_reads();
-        let mut buf = vec![0u8; READ_AHEAD];
+        let mut buf = vec![0u8; MAX_RETR_BLOCK];
         let mut total: u64 = 0;
         loop {
             match conn.read(&mut buf) {
