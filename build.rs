@@ -1,7 +1,10 @@
-//! Gives the shared library its soname (`libftp.so.MAJOR`, from the version
-//! in Cargo.toml) and places the matching `libftp.so.MAJOR` link next to
+//! Gives the shared library its soname, from the version in Cargo.toml:
+//! `libftp.so.MAJOR`, or `libftp.so.0.MINOR` while the major version is 0
+//! (cargo-c's rule: before 1.0 every minor version may break the ABI). It
+//! places the matching link (`libftp.so.0.1` -> `libftp.so`) next to
 //! `libftp.so` in the target directory, so programs linked in the build tree
-//! run there as they will once installed.
+//! run there as they will once installed. cmake/FtpInstall.cmake and
+//! scripts/check-install.sh follow the same rule.
 
 use std::path::PathBuf;
 
@@ -12,7 +15,12 @@ fn main() {
         return;
     }
     let major = std::env::var("CARGO_PKG_VERSION_MAJOR").expect("set by cargo");
-    let soname = format!("libftp.so.{major}");
+    let minor = std::env::var("CARGO_PKG_VERSION_MINOR").expect("set by cargo");
+    let soname = if major == "0" {
+        format!("libftp.so.0.{minor}")
+    } else {
+        format!("libftp.so.{major}")
+    };
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
 
     // OUT_DIR is <target>/<profile>/build/ftp-<hash>/out.

@@ -2,17 +2,33 @@
  * libftp: an FTP client engine with Python ftplib's feature set, as a C library.
  *
  * Conventions (see README.md):
- *  - Opaque handles: ftp_session, ftp_transfer. Made by *_new / ftp_transfercmd,
- *    released by *_free / ftp_transfer_close. *_free(NULL) is a no-op.
+ *  - Opaque handles: ftp_session, ftp_transfer, ftp_tls_config. Made by *_new /
+ *    ftp_transfercmd, released by *_free / ftp_transfer_close. *_free(NULL)
+ *    and ftp_transfer_close(NULL) are no-ops.
  *  - Every fallible function returns ftp_result; FTP_OK is 0. A NULL pointer
  *    where one is not allowed gives FTP_ERROR_INVALID_ARGUMENT, never a crash.
  *  - Strings in: NUL-terminated UTF-8, copied if kept. Strings out: owned by
  *    the session, valid until the next call on that session (or its free).
  *  - Callbacks take userdata first and return 0 to go on, non-zero to stop
  *    (the call then returns FTP_ERROR_CALLBACK and the session stays usable).
+ *    Pointers given to a callback are valid only during that call.
+ *  - Inside one of a session's callbacks (data, line, read, debug), a call on
+ *    that same session returns FTP_ERROR_STATE (and sets ftp_last_error),
+ *    except the getters (ftp_last_error, ftp_last_code, ftp_last_response,
+ *    ftp_getwelcome: they show the previous call's values) and
+ *    ftp_session_cancel. ftp_session_free there is deferred: the running call
+ *    is cancelled and the session freed just before that call returns.
+ *    Never leave a callback by longjmp or a C++ exception: return non-zero.
  *  - One thread at a time per session; different sessions are independent.
+ *    A call made while another runs on the same session (a broken contract)
+ *    is refused with FTP_ERROR_STATE. ftp_session_cancel may come from any
+ *    thread or a signal handler: the running call returns FTP_ERROR_CANCELLED
+ *    within 100 ms, the session in step with the server or closed.
  *  - After a failure: ftp_last_error(s) is a sentence; ftp_last_code(s) and
  *    ftp_last_response(s) give the server's reply when there was one.
+ *  - Every name this header defines starts with ftp_ or FTP_.
+ *    FTP_VERSION_MAJOR/MINOR/PATCH give the header's version, ftp_version()
+ *    the library's.
  */
 
 
@@ -24,26 +40,6 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdbool.h>
-
-// The default port of implicit FTPS.
-#define IMPLICIT_PORT 990
-
-// Downloads read this much at a time, whatever the block size: fewer
-// system calls than small blocks, and unlike 1 MiB it stays in the CPU's
-// L2 cache (measured faster than both on loopback, BENCHMARKS.md). A
-// `retrbinary` block is never larger.
-#define MAX_RETR_BLOCK (256 * 1024)
-
-// `storbinary` asks its reader for at most this much at a time, whatever
-// the block size: 1 MiB writes were measured slower (BENCHMARKS.md).
-#define MAX_STOR_BLOCK (64 * 1024)
-
-// The buffer of buffered downloads (TLS, descriptors splice cannot
-// write to): 256 KiB measured faster than 64 KiB and 1 MiB on loopback.
-#define DOWNLOAD_BUFFER (256 * 1024)
-
-// The buffer of buffered uploads (64 KiB reads measured fastest).
-#define UPLOAD_BUFFER (64 * 1024)
 
 // `rest < 0` means: send no REST.
 #define FTP_NO_REST -1
@@ -68,6 +64,13 @@
 // The largest reply accepted from the server (1 MiB); past it: `FTP_ERROR_PROTO`.
 #define FTP_MAX_REPLY 1048576
 
+// The port `ftp_connect` uses when given port 0 (plain and explicit FTPS).
+#define FTP_DEFAULT_PORT 21
+
+// The port `ftp_connect` uses when given port 0 with implicit FTPS
+// (`ftp_set_implicit_tls`).
+#define FTP_IMPLICIT_PORT 990
+
 // `ftp_set_zero_copy`: splice into pipes and regular files (not
 // O_APPEND), sendfile from regular files unless the server is on loopback
 // (the default).
@@ -79,6 +82,17 @@
 
 // `ftp_set_zero_copy`: always copy through a buffer.
 #define FTP_ZERO_COPY_NEVER 2
+
+// The major version of the library this header belongs to (Cargo.toml).
+// Compare with `ftp_version()` to detect a header/library mismatch.
+#define FTP_VERSION_MAJOR 0
+
+// The minor version (Cargo.toml). While the major version is 0, a new minor
+// version may change the ABI (the soname is `libftp.so.0.MINOR`).
+#define FTP_VERSION_MINOR 1
+
+// The patch version (Cargo.toml).
+#define FTP_VERSION_PATCH 0
 
 // The outcome of every fallible call. `FTP_OK` is 0; the others follow
 // Python ftplib's error classes (in brackets) and what a C library needs.
@@ -111,6 +125,9 @@ typedef enum ftp_result {
   FTP_ERROR_ENCODING = 12,
   // A bug: a caught panic. The session is dead and refuses further work.
   FTP_ERROR_INTERNAL = 13,
+  // `ftp_session_cancel` stopped the call. The session is then in step
+  // with the server, or closed (`ftp_last_error` says which).
+  FTP_ERROR_CANCELLED = 14,
 } ftp_result;
 
 // A TLS protocol version.
@@ -123,13 +140,16 @@ typedef enum ftp_tls_version {
 
 // An FTP session (Python ftplib's `FTP` object). Create it with
 // `ftp_session_new`, release it with `ftp_session_free`. Use it from one
-// thread at a time; different sessions are independent.
+// thread at a time (only `ftp_session_cancel` may come from any thread);
+// different sessions are independent.
 typedef struct ftp_session ftp_session;
 
 // TLS settings (what to trust, which versions). Made by
-// `ftp_tls_config_new`, released by `ftp_tls_config_free`. Once set up it
-// may be shared by many sessions on many threads: each session copies it
-// when it is created.
+// `ftp_tls_config_new`, released by `ftp_tls_config_free`. Set it up
+// first: the setters must not run while anything else uses the same
+// config. Once set up it may be shared by many sessions on many threads
+// (`ftp_session_new_tls` and `ftp_tls_config_last_error` may run at the
+// same time): each session copies it when it is created.
 typedef struct ftp_tls_config ftp_tls_config;
 
 // An open data connection. Read or write it, then `ftp_transfer_close` it
@@ -147,7 +167,8 @@ typedef struct ftp_fact {
 } ftp_fact;
 
 // Receives one MLSD entry: its name (verbatim, spaces and `;` kept) and its
-// facts. Everything is valid only during the call. Return 0 to go on.
+// `nfacts` facts. The name, the array and its strings are valid only
+// during the call: copy what you keep. Return 0 to go on, non-zero to stop.
 typedef int (*ftp_mlsd_cb)(void *userdata,
                            const char *name,
                            const struct ftp_fact *facts,
@@ -155,22 +176,59 @@ typedef int (*ftp_mlsd_cb)(void *userdata,
 
 // Receives one line, without its CR/LF, NUL-terminated; `len` excludes the
 // NUL. In UTF-8 sessions the bytes are the server's, unchanged; in latin-1
-// sessions they are transcoded to UTF-8. Return 0 to go on, non-zero to stop.
+// sessions they are transcoded to UTF-8. The line may itself contain NUL
+// bytes (a server sent them): use `len`, not `strlen`. `line` is valid
+// only during the call: copy what you keep. Return 0 to go on, non-zero
+// to stop.
 typedef int (*ftp_line_cb)(void *userdata, const char *line, size_t len);
 
-// Receives one line of debug output (NUL-terminated, no newline).
+// Receives one line of debug output (NUL-terminated UTF-8, no newline).
+// `line` is valid only during the call: copy what you keep.
 typedef void (*ftp_debug_cb)(void *userdata, const char *line);
 
-// Receives a block of data. Return 0 to go on, non-zero to stop.
+// Receives a block of `len` bytes. `data` is valid only during the call:
+// copy what you keep. Return 0 to go on, non-zero to stop.
 typedef int (*ftp_data_cb)(void *userdata, const uint8_t *data, size_t len);
 
 // Fills `buf` with up to `cap` bytes; returns how many (> 0), 0 at the
 // end, or < 0 on an error (the transfer stops with `FTP_ERROR_CALLBACK`).
+// `buf` is valid only during the call.
 typedef int64_t (*ftp_read_cb)(void *userdata, uint8_t *buf, size_t cap);
 
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// Stops the blocking call running on `s`. Callable from any thread, at any
+// time, and from a signal handler (it is a single atomic store: no lock,
+// no allocation). `s` must stay valid during the call: do not free it
+// concurrently.
+//
+// The running call - waiting in a connect, a reply, a TLS handshake, a
+// transfer of any kind (callback, fd, or a read/write of an
+// `ftp_transfer` of this session), or between two callbacks - returns
+// `FTP_ERROR_CANCELLED` within 100 ms (every wait is cut into slices of at
+// most 20 ms). Name resolution (getaddrinfo) is the one wait it cannot
+// cut short. A callback running at that moment is not interrupted: the
+// call stops once it returns. A cancel while no call runs is ignored: the
+// flag is cleared when each call starts, so a cancel that races with the
+// start of a call may be lost; a caller that must not lose it checks its
+// own "cancelled" state before each call, or cancels again until the call
+// returns. Go's `context.Context` and .NET's `CancellationToken` map onto
+// this directly (a watcher calls `ftp_session_cancel` when they fire).
+//
+// Afterwards the session is in step with the server, or closed:
+// - cancelled before a reply's first byte: the reply is owed and the next
+//   call reads it first (within the session timeout);
+// - cancelled in a transfer: the data connection is ended at once (a
+//   download reset; an upload closed in order, its partial file kept by
+//   the server), and the transfer's final reply is owed likewise;
+// - cancelled in the middle of a reply, a connect or the control
+//   connection's TLS handshake: the connection is closed, and
+//   `ftp_last_error` says so.
+//
+// Returns `FTP_OK`, or `FTP_ERROR_INVALID_ARGUMENT` for NULL.
+enum ftp_result ftp_session_cancel(struct ftp_session *s);
 
 // Connects to `host` (a name or an IPv4/IPv6 address) on `port` (0 = 21)
 // and reads the welcome (any 1xx-3xx reply is accepted; 4xx/5xx fail).
@@ -185,6 +243,16 @@ const char *ftp_getwelcome(const struct ftp_session *s);
 // (3xx). NULL or "" `user` means `anonymous`, whose password defaults to
 // `anonymous@`. NULL `passwd`/`acct` mean "". The password never appears
 // in debug output.
+//
+// On a TLS session (`ftp_session_new_tls`) the control connection is
+// secured first (AUTH TLS, unless implicit or already done), and after the
+// login succeeds PBSZ 0 + PROT P protect the data connections, unless
+// `ftp_prot_c` was called since `ftp_connect`: file data never travels in
+// clear over a session the caller asked to be TLS, unless the caller asked
+// for it. **This differs from ftplib**, whose `FTP_TLS.login` leaves data
+// in clear until `prot_p()`. A refused PBSZ/PROT is returned (the session
+// is logged in and in step; `ftp_last_response` is the refusal); on
+// success `ftp_last_code` is the login's (230).
 enum ftp_result ftp_login(struct ftp_session *s,
                           const char *user,
                           const char *passwd,
@@ -200,7 +268,14 @@ enum ftp_result ftp_sendcmd(struct ftp_session *s, const char *cmd);
 enum ftp_result ftp_voidcmd(struct ftp_session *s, const char *cmd);
 
 // Reads one reply (1xx-3xx is success). Allowed while a transfer is open:
-// after `ftp_transfer_close`, it reads the transfer's final reply.
+// after `ftp_transfer_close`, it reads the transfer's final reply. When
+// the close cut a download short (or its connection had failed), that
+// final reply is awaited for at most 2 s (with a longer session timeout):
+// a server that sends none (Pure-FTPd) gets NOOP, and the replies are read
+// up to NOOP's 200, so the session is in step; the result is then the
+// final reply if it came late, else `FTP_ERROR_PROTO` ("the server sent no
+// final reply"). 1xx replies that come instead of it (Pure-FTPd's stray
+// `150`) are skipped.
 enum ftp_result ftp_getresp(struct ftp_session *s);
 
 // Reads one reply, which must be 2xx (e.g. the 226 ending a transfer).
@@ -218,11 +293,34 @@ int ftp_last_code(const struct ftp_session *s);
 // Owned by the session, valid until the next call on it.
 const char *ftp_last_error(const struct ftp_session *s);
 
-// Aborts a transfer (ftplib's `abort`): sends ABOR as TCP urgent data and
-// reads the replies. If a transfer's final reply is owed, both it (426, or
-// 226 if the transfer had finished) and ABOR's own reply (225/226) are
-// read, so the session stays in step. An open `ftp_transfer` is cut and
-// detached (close it later; its reads then fail or end).
+// Aborts a transfer (ftplib's `abort`) and gets the session back in step.
+//
+// - What is sent: during a transfer on a clear-text control connection,
+//   RFC 959's sequence: Telnet IAC IP as ordinary data, IAC DM with DM as
+//   TCP urgent data (the Telnet "Synch"), then `ABOR\r\n` as ordinary data
+//   (vsftpd, pyftpdlib, ProFTPD and Pure-FTPd all understand it; Python's
+//   all-urgent `ABOR\r\n` leaves ProFTPD reading `ABOR NOOP`). With no
+//   transfer, a plain `ABOR\r\n`. On a TLS control connection urgent data
+//   cannot be used: a plain `ABOR\r\n` goes in the TLS stream, as ftplib,
+//   curl and lftp send it.
+// - The data connection of an open `ftp_transfer` is reset at once (so a
+//   server blocked sending a download notices), and the handle detached
+//   (close it later; its reads then fail or end).
+// - Replies: the transfer's final reply when one is owed (426, or 226 if
+//   it had finished), then ABOR's (225 or 226; Pure-FTPd answers an
+//   aborted upload with 451, accepted). Each is awaited for at most 2 s;
+//   when one does not come (Pure-FTPd over TLS may send only ABOR's 226,
+//   or nothing), NOOP is sent and the replies are read up to its 200, so
+//   the session is in step. With a session timeout of 2 s or less, a
+//   missing reply is a timeout instead, as for any reply (the connection
+//   is closed).
+//
+// Returns `FTP_OK` when ABOR's reply is 225, 226 or 426 (or 451 after a
+// transfer, or when the NOOP resynchronisation was needed: `ftp_last_code`
+// is then the last reply read, possibly NOOP's 200); otherwise 4xx ->
+// `FTP_ERROR_TEMP`, 5xx -> `FTP_ERROR_PERM`, anything else ->
+// `FTP_ERROR_PROTO`. After any interrupted protected transfer the next one
+// resumes the TLS session, as servers demanding reuse require.
 enum ftp_result ftp_abort(struct ftp_session *s);
 
 // Sends QUIT and closes the connection, even when the reply is an error
@@ -314,12 +412,17 @@ const char *ftp_result_name(ftp_result r);
 const char *ftp_version(void);
 
 // Creates a plain FTP session (ftplib's `FTP()`), not connected.
-// Returns NULL only if memory runs out. Release it with `ftp_session_free`.
+// Returns NULL only after an internal error (a caught panic); running out
+// of memory aborts the process rather than returning NULL. Release it
+// with `ftp_session_free`.
 struct ftp_session *ftp_session_new(void);
 
 // Releases a session; an open connection is closed abruptly (nothing is
 // sent). An `ftp_transfer` of this session stays valid until it is closed.
-// `ftp_session_free(NULL)` does nothing.
+// `ftp_session_free(NULL)` does nothing. Called from inside one of the
+// session's own callbacks, it is deferred: the running call is cancelled
+// (as by `ftp_session_cancel`), returns as usual, and the session is freed
+// just before that call returns; do not use the session after it.
 void ftp_session_free(struct ftp_session *s);
 
 // Sets the session timeout in milliseconds; 0 (the default) blocks without
@@ -363,16 +466,28 @@ enum ftp_result ftp_set_debuglevel(struct ftp_session *s, int level);
 enum ftp_result ftp_set_debug_callback(struct ftp_session *s, ftp_debug_cb cb, void *userdata);
 
 // A new TLS configuration: verify the server's certificate against the
-// system roots and check its host name, TLS 1.2 or later.
+// system roots and check its host name, TLS 1.2 or later. Returns NULL
+// only after an internal error (a caught panic); running out of memory
+// aborts the process rather than returning NULL.
 struct ftp_tls_config *ftp_tls_config_new(void);
+
+// A sentence describing why the last setter call on `c` failed (OpenSSL's
+// reason for a certificate or key it cannot use, a missing file, a key not
+// matching its certificate ...); "" if it succeeded or none was made, and
+// for NULL. Owned by `c`: valid until the next setter call on `c` or its
+// free. A NULL `c` given to a setter records nothing.
+const char *ftp_tls_config_last_error(const struct ftp_tls_config *c);
 
 // Releases a configuration (sessions made from it keep their copy).
 // `ftp_tls_config_free(NULL)` does nothing.
 void ftp_tls_config_free(struct ftp_tls_config *c);
 
 // Trusts the CA certificates of a PEM file instead of the system roots
-// (like curl's `--cacert`; with `ftp_tls_config_set_ca_path` too, both are
-// trusted). A missing file gives `FTP_ERROR_IO`.
+// (like curl's `--cacert`; with `ftp_tls_config_set_ca_path` or
+// `ftp_tls_config_add_ca_pem` too, all are trusted). A missing file gives
+// `FTP_ERROR_IO`, one OpenSSL cannot use `FTP_ERROR_TLS` (the reason:
+// `ftp_tls_config_last_error`). Each session reads the file again when it
+// first secures a connection.
 enum ftp_result ftp_tls_config_set_ca_file(struct ftp_tls_config *c, const char *pem_path);
 
 // Trusts the CA certificates of a hashed directory (see `openssl rehash`)
@@ -387,7 +502,35 @@ enum ftp_result ftp_tls_config_set_verify_peer(struct ftp_tls_config *c, bool ve
 // `ftp_connect` (default true).
 enum ftp_result ftp_tls_config_set_check_hostname(struct ftp_tls_config *c, bool check);
 
-// Presents a client certificate (PEM chain file) with its private key (PEM file).
+// CA certificates in memory: trusts every certificate of a PEM blob of
+// `len` bytes (one or many `-----BEGIN CERTIFICATE-----` blocks; other
+// blocks are skipped) in addition to those added before and to a CA file
+// or directory, and, like them, instead of the system roots. Data with no
+// certificate, or one OpenSSL cannot read, gives `FTP_ERROR_TLS` and adds
+// nothing; NULL or `len` 0 gives `FTP_ERROR_INVALID_ARGUMENT`. The reason:
+// `ftp_tls_config_last_error`. The bytes are copied (parsed) at once.
+enum ftp_result ftp_tls_config_add_ca_pem(struct ftp_tls_config *c, const uint8_t *pem, size_t len);
+
+// Presents a client certificate given in memory: `cert` (`cert_len`
+// bytes) holds the PEM certificate, optionally followed by its
+// intermediate certificates, and `key` (`key_len` bytes) its unencrypted
+// PEM private key. Both are parsed and checked to belong together at once
+// (then copied): unusable data, an encrypted key or a key that does not
+// match gives `FTP_ERROR_TLS`, NULL or an empty buffer
+// `FTP_ERROR_INVALID_ARGUMENT`; the reason: `ftp_tls_config_last_error`.
+// Replaces any client certificate set before (file or memory).
+enum ftp_result ftp_tls_config_set_client_cert_pem(struct ftp_tls_config *c,
+                                                   const uint8_t *cert,
+                                                   size_t cert_len,
+                                                   const uint8_t *key,
+                                                   size_t key_len);
+
+// Presents a client certificate (PEM chain file) with its private key
+// (PEM file, unencrypted). Both are checked at once: a missing file gives
+// `FTP_ERROR_IO`; unusable contents, an encrypted key or a key that does
+// not match the certificate give `FTP_ERROR_TLS` (the reason:
+// `ftp_tls_config_last_error`). Each session reads the files again when it
+// first secures a connection. Replaces any client certificate set before.
 enum ftp_result ftp_tls_config_set_client_cert(struct ftp_tls_config *c,
                                                const char *cert_pem,
                                                const char *key_pem);
@@ -400,7 +543,9 @@ enum ftp_result ftp_tls_config_set_max_version(struct ftp_tls_config *c, ftp_tls
 
 // Creates an FTPS session (ftplib's `FTP_TLS()`) with a copy of `config`;
 // NULL `config` means the defaults (verify against the system roots and
-// check the host name). Returns NULL only if memory runs out.
+// check the host name). Returns NULL only after an internal error (a
+// caught panic, or a config broken by one); running out of memory aborts
+// the process rather than returning NULL.
 struct ftp_session *ftp_session_new_tls(const struct ftp_tls_config *config);
 
 // Implicit FTPS: TLS from the first byte (`ftp_connect` port 0 then means
@@ -416,10 +561,24 @@ enum ftp_result ftp_auth(struct ftp_session *s);
 
 // PBSZ 0 + PROT P: data connections are TLS from now on, each resuming
 // the control connection's TLS session (TLS 1.2 and 1.3) and closed with
-// close_notify.
+// close_notify. `ftp_login` does this by itself on TLS sessions (unless
+// `ftp_prot_c` came first), so calling it is needed only after
+// `ftp_prot_c`, or when logging in by hand with `ftp_sendcmd`. Before
+// AUTH TLS (control connection not secured): `FTP_ERROR_STATE`.
+//
+// Interrupted protected transfers (a callback that stops, `ftp_abort`,
+// an early `ftp_transfer_close`, a data timeout, a 426, a reset) leave the
+// next protected transfer working, also on servers that demand TLS session
+// reuse (vsftpd `require_ssl_reuse`, ProFTPD): each data connection gets a
+// fresh copy of a session received on this connection, never one OpenSSL
+// has marked unusable.
 enum ftp_result ftp_prot_p(struct ftp_session *s);
 
-// PROT C: data connections are clear text from now on.
+// PROT C: data connections are clear text from now on. Called after
+// `ftp_connect` and before `ftp_login` (and before any `ftp_prot_p`), it
+// sends nothing and stops `ftp_login` from protecting the data
+// connections (see `ftp_login`); after login it sends PROT C. Not
+// connected: `FTP_ERROR_STATE`.
 enum ftp_result ftp_prot_c(struct ftp_session *s);
 
 // CCC: the control connection goes back to clear text (TLS shut down,
@@ -460,7 +619,12 @@ const char *ftp_transfer_last_error(const struct ftp_transfer *t);
 
 // Ends the data connection (an upload's end is signalled to the server)
 // and frees `t`, whatever the result. Then read the final reply with
-// `ftp_voidresp`. Closing a download before its end resets the connection.
+// `ftp_voidresp`. Closing a download before its end resets the connection
+// at once, TLS or not (the rest is not read; the final reply is then
+// usually 426, `FTP_ERROR_TEMP`); the TLS session stays resumable, so the
+// next protected transfer works on servers that demand session reuse.
+// `ftp_transfer_close(NULL)` does nothing and returns `FTP_OK`, like the
+// other releasers.
 enum ftp_result ftp_transfer_close(struct ftp_transfer *t);
 
 // Downloads in binary mode (ftplib's `retrbinary`): TYPE I, then `cmd`

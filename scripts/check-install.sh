@@ -16,22 +16,28 @@ cmake --install "$work/build" --prefix "$prefix" | sed 's/^/   /'
 
 version=$(sed -n 's/^version = "\([0-9.]*\)"/\1/p' Cargo.toml | head -n1)
 major=${version%%.*}
+# The soname's version: MAJOR, or 0.MINOR while MAJOR is 0 (cargo-c's rule).
+minor=${version#*.}; minor=${minor%%.*}
+if [ "$major" = 0 ]; then sover="0.$minor"; else sover=$major; fi
 libdir="$prefix/lib"
 [ -d "$libdir" ] || libdir=$(dirname "$(find "$prefix" -name "libftp.so.$version" | head -n1)")
 for f in "$prefix/include/ftp.h" "$libdir/libftp.so.$version" "$libdir/libftp.a" \
          "$libdir/pkgconfig/ftp.pc" "$libdir/cmake/ftp/ftpConfig.cmake"; do
     [ -e "$f" ] || { echo "missing after install: $f" >&2; exit 1; }
 done
-[ "$(readlink "$libdir/libftp.so.$major")" = "libftp.so.$version" ] || { echo "bad libftp.so.$major link" >&2; exit 1; }
-[ "$(readlink "$libdir/libftp.so")" = "libftp.so.$major" ] || { echo "bad libftp.so link" >&2; exit 1; }
+[ "$(readlink "$libdir/libftp.so.$sover")" = "libftp.so.$version" ] || { echo "bad libftp.so.$sover link" >&2; exit 1; }
+[ "$(readlink "$libdir/libftp.so")" = "libftp.so.$sover" ] || { echo "bad libftp.so link" >&2; exit 1; }
 soname=$(readelf -d "$libdir/libftp.so.$version" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
-[ "$soname" = "libftp.so.$major" ] || { echo "soname is '$soname', want libftp.so.$major" >&2; exit 1; }
+[ "$soname" = "libftp.so.$sover" ] || { echo "soname is '$soname', want libftp.so.$sover" >&2; exit 1; }
 echo "   soname $soname, version $version"
 
 echo "== find_package(ftp) from an outside project"
 cmake -S tests/install -B "$work/consumer" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$work/consumer" -j2 >/dev/null
 LD_LIBRARY_PATH="$libdir" "$work/consumer/consumer"
+needed=$(readelf -d "$work/consumer/consumer" | sed -n 's/.*Shared library: \[\(libftp[^]]*\)\]/\1/p')
+[ "$needed" = "libftp.so.$sover" ] || { echo "consumer needs '$needed', want libftp.so.$sover" >&2; exit 1; }
+echo "   consumer needs $needed"
 "$work/consumer/consumer_static"
 if LD_LIBRARY_PATH="" ldd "$work/consumer/consumer_static" | grep -q libftp; then
     echo "consumer_static links libftp dynamically" >&2; exit 1

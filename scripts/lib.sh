@@ -70,6 +70,22 @@ _dep_failed() {  # _dep_failed NAME REASON
 }
 
 _APT_UPDATED=0
+# _apt_update_once: apt-get update, once per run (a failure is a warning:
+# the cached lists may still do).
+_apt_update_once() {
+  [ "$_APT_UPDATED" -eq 0 ] || return 0
+  _APT_UPDATED=1
+  local log
+  log="$(mktemp)"
+  info "apt-get update"
+  if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get \
+      -o DPkg::Lock::Timeout=600 update -q >"$log" 2>&1; then
+    warn "apt-get update failed (continuing with the cached lists):"
+    tail -n 5 "$log" >&2
+  fi
+  rm -f "$log"
+}
+
 _apt_install() {  # _apt_install PKG... (all at once, then one by one)
   local log
   log="$(mktemp)"
@@ -79,15 +95,7 @@ _apt_install() {  # _apt_install PKG... (all at once, then one by one)
     rm -f "$log"
     return 0
   fi
-  if [ "$_APT_UPDATED" -eq 0 ]; then
-    info "apt-get update"
-    if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get \
-        -o DPkg::Lock::Timeout=600 update -q >"$log" 2>&1; then
-      warn "apt-get update failed (continuing with the cached lists):"
-      tail -n 5 "$log" >&2
-    fi
-    _APT_UPDATED=1
-  fi
+  _apt_update_once
   info "apt-get install $*"
   if as_root env DEBIAN_FRONTEND=noninteractive apt-get \
       -o DPkg::Lock::Timeout=600 install -y -q "$@" >"$log" 2>&1; then
@@ -116,7 +124,7 @@ ensure_deps() {
   # PATH (whatever installed it) or dpkg has it.
   for entry in vsftpd:/usr/sbin/vsftpd cmake:cmake valgrind:valgrind \
                golang-go:go mono-mcs:mcs clang:clang libclang-rt-14-dev: \
-               pkg-config:pkg-config libssl-dev:; do
+               pkg-config:pkg-config libssl-dev: g++:g++ openssl:openssl; do
     pkg="${entry%%:*}"
     cmd="${entry#*:}"
     if [ -n "$cmd" ] && command -v "$cmd" >/dev/null 2>&1; then
@@ -200,6 +208,143 @@ need_python_modules() {
     python3 -c "import $m" >/dev/null 2>&1 ||
       die "python3 module $m is required (test servers) but cannot be imported (pip install pyftpdlib pyopenssl)"
   done
+}
+
+# ------------------------------------------- ProFTPD and Pure-FTPd
+
+# ProFTPD (with mod_tls) and Pure-FTPd conflict with vsftpd as installed
+# packages, so their .debs are fetched with `apt-get download` and unpacked
+# with `dpkg -x` into this cache (outside the repository), with the shared
+# libraries they need that the system lacks.  tests/servers/ftpservers.py
+# runs them from there and uses the same rule to find it.
+EXTRA_SERVERS_CACHE="${FTP_TEST_SERVERS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/libftp-servers}"
+EXTRA_SERVER_DEBS="proftpd-core proftpd-mod-crypto pure-ftpd"
+# What must be there and find all its libraries (relative to root/).
+EXTRA_SERVER_FILES="usr/sbin/proftpd usr/lib/proftpd/mod_tls.so usr/sbin/pure-ftpd usr/bin/pure-pw"
+
+# _extra_ld_path: the library directories of the cache, ':'-joined.
+_extra_ld_path() {
+  local d out=""
+  for d in "$EXTRA_SERVERS_CACHE"/root/usr/lib/*-linux-gnu* \
+           "$EXTRA_SERVERS_CACHE"/root/lib/*-linux-gnu*; do
+    [ -d "$d" ] && out="${out:+$out:}$d"
+  done
+  printf '%s' "$out"
+}
+
+# _extra_missing: "FILE" for each file absent, "FILE SONAME" for each
+# library a file cannot find (ldd with LD_LIBRARY_PATH into the cache).
+_extra_missing() {
+  local f ldp
+  ldp="$(_extra_ld_path)"
+  for f in $EXTRA_SERVER_FILES; do
+    if [ ! -e "$EXTRA_SERVERS_CACHE/root/$f" ]; then
+      printf '%s\n' "$f"
+      continue
+    fi
+    LD_LIBRARY_PATH="$ldp" ldd "$EXTRA_SERVERS_CACHE/root/$f" 2>/dev/null |
+      awk -v f="$f" '/=> not found/ {print f, $1}'
+  done
+}
+
+# _soname_pkg SONAME: Debian's package name for a library (policy 8.1):
+# libfoo.so.1 -> libfoo1, libpcre2-posix.so.3 -> libpcre2-posix3,
+# libfoo2.so.1 -> libfoo2-1.
+_soname_pkg() {
+  local base="${1%%.so.*}" ver="${1#*.so.}"
+  case "$base" in
+    *[0-9]) printf '%s-%s' "$base" "$ver" ;;
+    *) printf '%s%s' "$base" "$ver" ;;
+  esac
+}
+
+# _extra_fetch PKG...: apt-get download (once per package) and dpkg -x.
+# Returns non-zero with the reason on stderr.
+_extra_fetch() {
+  local log p deb rc=0
+  log="$(mktemp)"
+  for p in "$@"; do
+    deb="$(ls "$EXTRA_SERVERS_CACHE/debs/${p}_"*.deb 2>/dev/null | head -n 1 || true)"
+    if [ -z "$deb" ]; then
+      info "apt-get download $p"
+      if ! (cd "$EXTRA_SERVERS_CACHE/debs" && apt-get download -q "$p") >"$log" 2>&1; then
+        # stale or empty package lists (fresh machine): update, try again
+        _apt_update_once
+        if ! (cd "$EXTRA_SERVERS_CACHE/debs" && apt-get download -q "$p") >"$log" 2>&1; then
+          printf 'apt-get download %s failed: %s\n' "$p" \
+            "$(grep -E '^(E|Err):' "$log" | head -n 2 | tr '\n' ' ')" >&2
+          rc=1
+          continue
+        fi
+      fi
+      deb="$(ls "$EXTRA_SERVERS_CACHE/debs/${p}_"*.deb 2>/dev/null | head -n 1 || true)"
+    fi
+    if [ -z "$deb" ] || ! dpkg -x "$deb" "$EXTRA_SERVERS_CACHE/root" 2>"$log"; then
+      printf 'dpkg -x %s failed: %s\n' "${deb:-$p}" "$(head -n 2 "$log" | tr '\n' ' ')" >&2
+      rc=1
+    fi
+  done
+  rm -f "$log"
+  return "$rc"
+}
+
+# ensure_extra_servers: make sure ProFTPD 1.3.8 (+ mod_tls) and Pure-FTPd
+# 1.0.50 are unpacked in EXTRA_SERVERS_CACHE and find their libraries
+# (idempotent; a few ldd calls when all is there).  Never exits: what could
+# not be installed is printed ("could not install ...") and added to
+# DEPS_FAILED; need_extra_servers makes it fatal.
+ensure_extra_servers() {
+  local missing round pkgs line soname pkg
+  missing="$(_extra_missing)"
+  if [ -z "$missing" ]; then
+    info "ProFTPD and Pure-FTPd present in $EXTRA_SERVERS_CACHE"
+    return 0
+  fi
+  if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg >/dev/null 2>&1; then
+    _dep_failed "proftpd/pure-ftpd" "apt-get and dpkg are needed to fetch them into $EXTRA_SERVERS_CACHE"
+    return 0
+  fi
+  mkdir -p "$EXTRA_SERVERS_CACHE/debs" "$EXTRA_SERVERS_CACHE/root"
+  info "fetching ProFTPD and Pure-FTPd into $EXTRA_SERVERS_CACHE"
+  # shellcheck disable=SC2086
+  _extra_fetch $EXTRA_SERVER_DEBS || true
+  # Libraries the system lacks (libhiredis, libmemcached, ...), and then
+  # what those need, a few rounds at most.
+  for round in 1 2 3 4; do
+    pkgs=""
+    while read -r line; do
+      soname="${line#* }"
+      [ "$soname" != "$line" ] || continue  # a missing file, not a library
+      pkg="$(_soname_pkg "$soname")"
+      case " $pkgs " in *" $pkg "*) ;; *) pkgs="$pkgs $pkg" ;; esac
+    done <<<"$(_extra_missing)"
+    [ -n "$pkgs" ] || break
+    info "libraries missing for the servers:$pkgs"
+    # shellcheck disable=SC2086
+    _extra_fetch $pkgs || true
+  done
+  missing="$(_extra_missing)"
+  if [ -n "$missing" ]; then
+    while read -r line; do
+      case "$line" in
+        *" "*) _dep_failed "${line#* }" "needed by $EXTRA_SERVERS_CACHE/root/${line%% *}; package $(_soname_pkg "${line#* }") could not be fetched (apt-get download)" ;;
+        *) _dep_failed "$line" "not in $EXTRA_SERVERS_CACHE/root after unpacking $EXTRA_SERVER_DEBS" ;;
+      esac
+    done <<<"$missing"
+    warn "ProFTPD/Pure-FTPd are not usable (tests/servers/ftpservers.py will refuse proftpd*/pureftpd*)"
+  else
+    info "ProFTPD and Pure-FTPd unpacked in $EXTRA_SERVERS_CACHE"
+  fi
+  return 0
+}
+
+# need_extra_servers: exit with the list of what is missing unless
+# ensure_extra_servers succeeded.
+need_extra_servers() {
+  local missing
+  missing="$(_extra_missing)"
+  [ -z "$missing" ] ||
+    die "ProFTPD/Pure-FTPd are required (test servers) but incomplete in $EXTRA_SERVERS_CACHE: $(printf '%s' "$missing" | tr '\n' ';') (scripts/install-test-servers.sh fetches them)"
 }
 
 # ------------------------------------------------------- test servers

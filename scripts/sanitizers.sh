@@ -106,6 +106,8 @@ fi
 
 if [ -z "${FTP_TEST_VSFTPD_PORT:-}" ]; then
   need_cmd /usr/sbin/vsftpd "FTP test server"
+  ensure_extra_servers
+  need_extra_servers
   step "start the FTP test servers"
   start_servers "$TMP_DIR/servers.env" --workdir "$TMP_DIR"
 else

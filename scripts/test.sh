@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Full check of the repository: formatting, lints, build, header freshness,
-# Rust tests and C tests against real FTP servers (vsftpd, pyftpdlib) on
-# loopback.  Stops at the first failure.  Runnable from any directory.
+# Rust tests and C tests against real FTP servers (vsftpd, pyftpdlib,
+# ProFTPD, Pure-FTPd) on loopback.  Stops at the first failure.  Runnable
+# from any directory.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -17,12 +18,14 @@ trap cleanup EXIT
 
 step "dependencies"
 ensure_deps
+ensure_extra_servers   # ProFTPD and Pure-FTPd, unpacked into a cache
 need_cmd cargo "build and test the Rust crate"
 need_cmd cbindgen "check include/ftp.h"
 need_cmd cmake "build the C examples and tests"
 need_cmd ctest "run the C tests"
 need_cmd /usr/sbin/vsftpd "FTP test server"
 need_python_modules pyftpdlib OpenSSL
+need_extra_servers
 
 run_step "cargo fmt --check" cargo fmt --all --check
 run_step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
@@ -36,6 +39,7 @@ if ! diff -u include/ftp.h "$TMP_DIR/ftp.h"; then
   die "include/ftp.h is stale: run scripts/gen-header.sh"
 fi
 info "include/ftp.h matches the sources"
+run_step "ABI: prefixes, version macros, header alone in C/C++, exports, boundary" scripts/check-abi.sh
 
 step "start the FTP test servers"
 start_servers "$TMP_DIR/servers.env" --workdir "$TMP_DIR"

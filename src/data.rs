@@ -1,6 +1,7 @@
 //! Data connections: opening them (passive connect, active listen/accept),
 //! moving bytes, and closing them cleanly or abruptly.
 
+use crate::cancel::CancelToken;
 use crate::error::{Error, Result};
 use crate::stream::NetStream;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
@@ -8,6 +9,7 @@ use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::os::fd::{AsFd, AsRawFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,6 +19,12 @@ use std::time::{Duration, Instant};
 pub struct DataConn {
     stream: NetStream,
     _token: Arc<()>,
+    /// Opened for an upload (STOR, STOU, APPE), or written to.
+    upload: bool,
+    /// A read returned the end of the data.
+    at_end: bool,
+    /// Shared with the session: set when the connection is cut.
+    cut: Option<Arc<AtomicBool>>,
 }
 
 /// Downloads on clear-text TCP wake the reader once this much is queued
@@ -30,7 +38,21 @@ impl DataConn {
         DataConn {
             stream,
             _token: token,
+            upload: false,
+            at_end: false,
+            cut: None,
         }
+    }
+
+    /// Shares the flag that [`DataConn::abandon`] sets with the session, so
+    /// it knows the final reply may not come (see session/abort.rs).
+    pub(crate) fn set_cut_flag(&mut self, flag: Arc<AtomicBool>) {
+        self.cut = Some(flag);
+    }
+
+    /// Marks the connection as an upload's (see [`DataConn::close`]).
+    pub(crate) fn set_upload(&mut self, upload: bool) {
+        self.upload = upload;
     }
 
     /// For the library's own download loops on clear-text TCP: reads wake
@@ -48,7 +70,10 @@ impl DataConn {
     pub fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
         loop {
             match self.stream.read(buf) {
-                Ok(n) => return Ok(n),
+                Ok(n) => {
+                    self.at_end |= n == 0 && !buf.is_empty();
+                    return Ok(n);
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(Error::from_io("reading the data connection", e)),
             }
@@ -61,6 +86,7 @@ impl DataConn {
     /// as a timeout, so a stalled server cannot stretch the wait.
     pub fn write_all(&mut self, mut buf: &[u8]) -> Result<()> {
         let idle = self.stream.idle_timeout();
+        self.upload |= !buf.is_empty();
         while !buf.is_empty() {
             let started = Instant::now();
             match self.stream.write(buf) {
@@ -95,6 +121,19 @@ impl DataConn {
         (!self.stream.is_tls()).then(|| self.stream.tcp())
     }
 
+    /// The cancel token of the session that opened this connection.
+    pub(crate) fn cancel_token(&self) -> Option<&CancelToken> {
+        self.stream.cancel_token()
+    }
+
+    /// The idle timeout and cancel token, for copies that bypass the stream.
+    pub(crate) fn waits(&self) -> crate::zerocopy::Waits<'_> {
+        crate::zerocopy::Waits {
+            idle: self.stream.idle_timeout(),
+            cancel: self.stream.cancel_token(),
+        }
+    }
+
     /// True when the data connection is protected by TLS.
     pub fn is_tls(&self) -> bool {
         self.stream.is_tls()
@@ -110,10 +149,43 @@ impl DataConn {
             .map_err(|e| Error::from_io("closing the data connection", e))
     }
 
+    /// Ends the connection in order without waiting for anything: under
+    /// TLS close_notify is sent (within one wait slice) but the server's
+    /// is not awaited; then our side of TCP is half-closed. For cancels.
+    pub(crate) fn finish_now(mut self) {
+        self.stream.close_now();
+    }
+
     /// Ends the connection abruptly (TCP reset), so that the server stops
-    /// sending or notices that an upload was cut short.
-    pub fn abandon(self) {
+    /// sending or notices that an upload was cut short. Under TLS a session
+    /// ticket already received is taken in first and the connection is
+    /// marked as given up on purpose, so the TLS session stays resumable
+    /// for the next data connection.
+    pub fn abandon(mut self) {
+        if let Some(flag) = &self.cut {
+            flag.store(true, Ordering::SeqCst);
+        }
+        self.stream.process_tls_records_now();
+        self.stream.give_up_tls();
         let _ = SockRef::from(self.stream.tcp()).set_linger(Some(Duration::ZERO));
+    }
+
+    /// Ends a transfer handle's connection (`ftp_transfer_close`): an upload
+    /// (or a connection written to) and a download read to its end are
+    /// closed in order ([`DataConn::finish`]); a download not read to its
+    /// end is cut at once ([`DataConn::abandon`]) instead of reading the
+    /// rest, TLS or not. The server then ends the transfer with 426 (or 226).
+    pub fn close(mut self) -> Result<()> {
+        if self.upload || self.at_end {
+            return self.finish();
+        }
+        // A download not read to its end: cut, whatever the close said (a
+        // connection already reset by `abort` or the server fails here);
+        // the final reply tells how the transfer ended.
+        if !matches!(self.stream.close_unless_data(), Ok(true)) {
+            self.abandon();
+        }
+        Ok(())
     }
 }
 
@@ -124,11 +196,13 @@ impl Read for DataConn {
 }
 
 /// Connects a TCP socket to `addr`, from `source` (port chosen by the system)
-/// when given, within `timeout`.
+/// when given, within `timeout`, waiting in slices so that `cancel` is
+/// noticed.
 pub(crate) fn connect_tcp(
     addr: SocketAddr,
     source: Option<SocketAddr>,
     timeout: Option<Duration>,
+    cancel: &CancelToken,
 ) -> io::Result<TcpStream> {
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     if let Some(src) = source {
@@ -136,11 +210,54 @@ pub(crate) fn connect_tcp(
             socket.bind(&src.into())?;
         }
     }
-    match timeout {
-        Some(t) => socket.connect_timeout(&addr.into(), t)?,
-        None => socket.connect(&addr.into())?,
+    cancel.check()?;
+    socket.set_nonblocking(true)?;
+    match socket.connect(&addr.into()) {
+        Ok(()) => {}
+        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {
+            wait_ready(&socket, PollFlags::POLLOUT, timeout, cancel).map_err(|e| {
+                match e.kind() {
+                    io::ErrorKind::TimedOut => {
+                        io::Error::new(io::ErrorKind::TimedOut, "connection timed out")
+                    }
+                    _ => e,
+                }
+            })?;
+            if let Some(e) = socket.take_error()? {
+                return Err(e);
+            }
+        }
+        Err(e) => return Err(e),
     }
+    socket.set_nonblocking(false)?;
     Ok(socket.into())
+}
+
+/// Waits until `fd` is ready for `events`, within `timeout`, in slices
+/// that look at `cancel`.
+fn wait_ready(
+    fd: &impl AsFd,
+    events: PollFlags,
+    timeout: Option<Duration>,
+    cancel: &CancelToken,
+) -> io::Result<()> {
+    let limit = timeout.map(|t| Instant::now() + t);
+    loop {
+        cancel.check()?;
+        let Some(wait) = crate::cancel::next_slice(limit, crate::cancel::SLICE) else {
+            return Err(io::ErrorKind::TimedOut.into());
+        };
+        let ms = wait.as_millis().clamp(1, i32::MAX as u128) as i32;
+        let mut fds = [PollFd::new(fd.as_fd(), events)];
+        match poll(
+            &mut fds,
+            PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
+        ) {
+            Ok(0) | Err(nix::errno::Errno::EINTR) => continue,
+            Ok(_) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 /// Opens a listening socket for active mode on `local_ip` (the control
@@ -177,6 +294,7 @@ pub(crate) fn accept(
     listener: &TcpListener,
     server_ip: IpAddr,
     timeout: Option<Duration>,
+    cancel: &CancelToken,
 ) -> Result<TcpStream> {
     let deadline = timeout.map(|t| Instant::now() + t);
     listener
@@ -196,28 +314,16 @@ pub(crate) fn accept(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(Error::from_io("accepting the data connection", e)),
         }
-        let wait = match deadline {
-            None => PollTimeout::NONE,
-            Some(d) => {
-                let left = d.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    return Err(Error::Timeout(
-                        "waiting for the server to open the data connection".into(),
-                    ));
-                }
-                PollTimeout::try_from(left.as_millis().clamp(1, i32::MAX as u128) as i32)
-                    .unwrap_or(PollTimeout::MAX)
-            }
-        };
-        let mut fds = [PollFd::new(listener.as_fd(), PollFlags::POLLIN)];
-        match poll(&mut fds, wait) {
-            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            Err(e) => {
-                return Err(Error::from_io(
-                    "waiting for the data connection",
-                    io::Error::from(e),
-                ))
-            }
+        let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        if left.is_some_and(|l| l.is_zero()) {
+            return Err(Error::Timeout(
+                "waiting for the server to open the data connection".into(),
+            ));
+        }
+        match wait_ready(listener, PollFlags::POLLIN, left, cancel) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::TimedOut => {}
+            Err(e) => return Err(Error::from_io("waiting for the data connection", e)),
         }
     }
 }
@@ -252,7 +358,23 @@ mod tests {
             &l,
             "127.0.0.1".parse().unwrap(),
             Some(Duration::from_millis(50)),
+            &CancelToken::new(),
         );
         assert!(matches!(r, Err(Error::Timeout(_))));
+    }
+
+    #[test]
+    fn accept_and_connect_notice_a_cancel() {
+        let l = listen("127.0.0.1".parse().unwrap()).unwrap();
+        let token = CancelToken::new();
+        token.cancel();
+        let r = accept(&l, "127.0.0.1".parse().unwrap(), None, &token);
+        assert!(matches!(r, Err(Error::Cancelled(_))), "{r:?}");
+        let addr = l.local_addr().unwrap();
+        let e = connect_tcp(addr, None, None, &token).unwrap_err();
+        assert!(crate::cancel::is_cancelled_io(&e), "{e:?}");
+        token.reset();
+        let tcp = connect_tcp(addr, None, Some(Duration::from_secs(5)), &token).unwrap();
+        assert_eq!(tcp.peer_addr().unwrap(), addr);
     }
 }

@@ -55,6 +55,11 @@ pub enum Error {
     /// A bug in the library.
     #[error("internal error: {0}")]
     Internal(String),
+    /// The call was cancelled (see [`crate::cancel::CancelToken`]); the
+    /// text says what it was waiting for and in what state it left the
+    /// session.
+    #[error("cancelled {0}")]
+    Cancelled(String),
 }
 
 /// The class of an [`Error`]; the C API maps each one to an `ftp_result`.
@@ -86,6 +91,8 @@ pub enum ErrorKind {
     Encoding,
     /// See [`Error::Internal`].
     Internal,
+    /// See [`Error::Cancelled`].
+    Cancelled,
 }
 
 impl Error {
@@ -105,6 +112,7 @@ impl Error {
             Error::Callback(_) => ErrorKind::Callback,
             Error::Encoding(_) => ErrorKind::Encoding,
             Error::Internal(_) => ErrorKind::Internal,
+            Error::Cancelled(_) => ErrorKind::Cancelled,
         }
     }
 
@@ -116,9 +124,13 @@ impl Error {
         }
     }
 
-    /// Turns an I/O error into the right class: timeouts become
-    /// [`Error::Timeout`], unexpected ends [`Error::Eof`], the rest [`Error::Io`].
+    /// Turns an I/O error into the right class: a cancelled wait becomes
+    /// [`Error::Cancelled`], timeouts [`Error::Timeout`], unexpected ends
+    /// [`Error::Eof`], the rest [`Error::Io`].
     pub fn from_io(context: &str, source: io::Error) -> Error {
+        if crate::cancel::is_cancelled_io(&source) {
+            return Error::Cancelled(format!("while {context}"));
+        }
         match source.kind() {
             io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
                 Error::Timeout(context.to_string())

@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_op_in_unsafe_fn)]
 
+pub mod cancel;
 pub mod command;
 pub mod data;
 pub mod debug;
@@ -23,6 +24,7 @@ pub mod zerocopy;
 
 mod ffi;
 
+pub use cancel::CancelToken;
 pub use data::DataConn;
 pub use encoding::Encoding;
 pub use error::{Error, ErrorKind, Result};

@@ -66,6 +66,24 @@ impl<R: Read> LineReader<R> {
         self.end - self.start
     }
 
+    /// Waits until at least one byte of a new line is buffered, without
+    /// consuming anything: a failed wait loses nothing. Returns the number
+    /// of bytes buffered, 0 at the end of the stream.
+    pub fn wait_for_data(&mut self) -> io::Result<usize> {
+        loop {
+            let n = self.buffered();
+            if n > 0 {
+                return Ok(n);
+            }
+            match self.fill() {
+                Ok(0) => return Ok(0),
+                Ok(_) => {}
+                Err(LineError::Io(e)) => return Err(e),
+                Err(LineError::TooLong) => return Err(io::Error::other("line too long")),
+            }
+        }
+    }
+
     /// Gives back the stream; buffered bytes are lost.
     pub fn into_inner(self) -> R {
         self.inner

@@ -4,9 +4,12 @@
 //! Two kinds of timeout exist: a *deadline* (the whole of one reply must
 //! arrive before it) and an *idle* timeout (each single read or write must
 //! make progress within it). Both are enforced with the socket's own
-//! `SO_RCVTIMEO`/`SO_SNDTIMEO`, so no read ever blocks past them.
+//! `SO_RCVTIMEO`/`SO_SNDTIMEO`, so no read ever blocks past them. A stream
+//! with a [`CancelToken`] waits in slices of at most [`cancel::SLICE`] and
+//! fails with a cancelled I/O error once the token is set.
 
-use openssl::ssl::{ErrorCode, ShutdownResult, SslStream};
+use crate::cancel::{self, CancelToken};
+use openssl::ssl::{ErrorCode, ShutdownResult, ShutdownState, SslStream};
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
@@ -29,6 +32,9 @@ pub struct NetStream {
     applied_read_timeout: Option<Duration>,
     /// Set by [`NetStream::batch_reads`]: reads wait in slices this long.
     read_slice: Option<Duration>,
+    applied_write_timeout: Option<Duration>,
+    /// Looked at between the slices of every wait.
+    cancel: Option<CancelToken>,
 }
 
 impl NetStream {
@@ -43,7 +49,19 @@ impl NetStream {
             deadline: None,
             applied_read_timeout: idle,
             read_slice: None,
+            applied_write_timeout: idle,
+            cancel: None,
         })
+    }
+
+    /// Makes every wait of this stream cancellable through `token`.
+    pub(crate) fn set_cancel(&mut self, token: CancelToken) {
+        self.cancel = Some(token);
+    }
+
+    /// The cancel token of this stream, if any.
+    pub(crate) fn cancel_token(&self) -> Option<&CancelToken> {
+        self.cancel.as_ref()
     }
 
     /// For bulk downloads on clear-text TCP: a blocked read wakes only once
@@ -107,6 +125,24 @@ impl NetStream {
         let _ = s.get_ref().set_read_timeout(self.applied_read_timeout);
     }
 
+    /// Lets OpenSSL take in what the peer has already sent (TLS 1.3 session
+    /// tickets) without waiting and without consuming application data, so
+    /// a ticket is kept even when the connection is closed or cut next.
+    pub(crate) fn process_tls_records_now(&mut self) {
+        if let Transport::Tls(s) = &mut self.transport {
+            process_records_now(s);
+        }
+    }
+
+    /// Marks a TLS connection as given up on purpose (close_notify counted
+    /// as sent, nothing written): OpenSSL then does not mark its session
+    /// "not resumable" when it is freed. For data connections that are cut.
+    pub(crate) fn give_up_tls(&mut self) {
+        if let Transport::Tls(s) = &mut self.transport {
+            s.set_shutdown(ShutdownState::SENT);
+        }
+    }
+
     /// The TLS session of a TLS connection.
     pub(crate) fn tls_session(&self) -> Option<openssl::ssl::SslSession> {
         match &self.transport {
@@ -127,8 +163,10 @@ impl NetStream {
             return Ok(());
         };
         let tcp = s.get_ref().try_clone()?;
-        tls_close(s)?;
+        tls_close(s, self.idle, self.cancel.as_ref())?;
         self.transport = Transport::Tcp(tcp);
+        // tls_close changed the socket's timeouts behind our back.
+        self.set_idle_timeout(self.idle)?;
         Ok(())
     }
 
@@ -136,12 +174,52 @@ impl NetStream {
     /// the idle timeout) then a TCP half-close.
     pub(crate) fn close_in_order(&mut self) -> io::Result<()> {
         if let Transport::Tls(s) = &mut self.transport {
-            tls_close(s)?;
+            tls_close(s, self.idle, self.cancel.as_ref())?;
         }
         match self.tcp().shutdown(Shutdown::Write) {
             Err(e) if e.kind() != io::ErrorKind::NotConnected => Err(e),
             _ => Ok(()),
         }
+    }
+
+    /// Ends a download not read to its end (a transfer handle): closes in
+    /// order like [`NetStream::close_in_order`] if the peer had finished,
+    /// else returns `Ok(false)` at once (under TLS as soon as data still
+    /// arrives after our close_notify; in clear text when the end of the
+    /// data is not already there): the caller then cuts the connection
+    /// instead of reading the rest. `Ok(true)`: closed in order.
+    pub(crate) fn close_unless_data(&mut self) -> io::Result<bool> {
+        match &mut self.transport {
+            Transport::Tls(s) => {
+                if !tls_close_until(s, self.idle, self.cancel.as_ref(), true)? {
+                    return Ok(false);
+                }
+            }
+            Transport::Tcp(t) => {
+                t.set_nonblocking(true)?;
+                let mut one = [0u8; 1];
+                let peeked = t.peek(&mut one);
+                t.set_nonblocking(false)?;
+                if !matches!(peeked, Ok(0)) {
+                    return Ok(false);
+                }
+            }
+        }
+        match self.tcp().shutdown(Shutdown::Write) {
+            Err(e) if e.kind() != io::ErrorKind::NotConnected => Err(e),
+            _ => Ok(true),
+        }
+    }
+
+    /// Ends the connection in order without waiting: TLS close_notify is
+    /// sent (a write of at most one wait slice), the peer's is not read;
+    /// then a TCP half-close. Errors are ignored: this is a last word.
+    pub(crate) fn close_now(&mut self) {
+        let _ = self.tcp().set_write_timeout(Some(cancel::SLICE));
+        if let Transport::Tls(s) = &mut self.transport {
+            let _ = s.shutdown();
+        }
+        let _ = self.tcp().shutdown(Shutdown::Write);
     }
 
     /// Sets or clears a deadline for reads (used while waiting for a reply).
@@ -155,6 +233,7 @@ impl NetStream {
         self.tcp().set_write_timeout(idle)?;
         self.tcp().set_read_timeout(idle)?;
         self.applied_read_timeout = idle;
+        self.applied_write_timeout = idle;
         Ok(())
     }
 
@@ -184,6 +263,43 @@ impl NetStream {
         Ok(())
     }
 
+    fn apply_write_timeout(&mut self, wanted: Option<Duration>) -> io::Result<()> {
+        if wanted != self.applied_write_timeout {
+            self.tcp().set_write_timeout(wanted)?;
+            self.applied_write_timeout = wanted;
+        }
+        Ok(())
+    }
+
+    fn transport_write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.transport {
+            Transport::Tcp(t) => t.write(buf),
+            Transport::Tls(s) => s.write(buf),
+        }
+    }
+
+    /// A write of a cancellable stream: slices until some bytes are taken,
+    /// the idle timeout runs out without progress, or the token is set.
+    fn write_in_slices(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let limit = self.idle.map(|i| Instant::now() + i);
+        loop {
+            if let Some(c) = &self.cancel {
+                c.check()?;
+            }
+            let Some(wait) = cancel::next_slice(limit, cancel::SLICE) else {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "the peer took nothing within the timeout",
+                ));
+            };
+            self.apply_write_timeout(Some(wait))?;
+            match self.transport_write(buf) {
+                Err(e) if is_timeout(&e) || e.kind() == io::ErrorKind::Interrupted => continue,
+                other => return other,
+            }
+        }
+    }
+
     fn transport_read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match &mut self.transport {
             Transport::Tcp(t) => t.read(buf),
@@ -201,18 +317,14 @@ impl NetStream {
             (a, b) => a.or(b),
         };
         loop {
-            let wait = match limit {
-                Some(l) => {
-                    let now = Instant::now();
-                    if now >= l {
-                        return Err(io::Error::new(
-                            io::ErrorKind::TimedOut,
-                            "no data within the timeout",
-                        ));
-                    }
-                    (l - now).min(slice).max(MIN_WAIT)
-                }
-                None => slice,
+            if let Some(c) = &self.cancel {
+                c.check()?;
+            }
+            let Some(wait) = cancel::next_slice(limit, slice) else {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "no data within the timeout",
+                ));
             };
             self.apply_read_timeout(Some(wait))?;
             match self.transport_read(buf) {
@@ -236,7 +348,13 @@ fn is_timeout(e: &io::Error) -> bool {
 
 impl Read for NetStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if let Some(slice) = self.read_slice {
+        let slice = match (self.read_slice, self.cancel.is_some()) {
+            (Some(s), true) => Some(s.min(cancel::SLICE)),
+            (Some(s), false) => Some(s),
+            (None, true) => Some(cancel::SLICE),
+            (None, false) => None,
+        };
+        if let Some(slice) = slice {
             return self.read_in_slices(buf, slice);
         }
         self.arm_read()?;
@@ -246,10 +364,10 @@ impl Read for NetStream {
 
 impl Write for NetStream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match &mut self.transport {
-            Transport::Tcp(t) => t.write(buf),
-            Transport::Tls(s) => s.write(buf),
+        if self.cancel.is_some() {
+            return self.write_in_slices(buf);
         }
+        self.transport_write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -261,27 +379,73 @@ impl Write for NetStream {
 }
 
 /// Sends close_notify and reads until the peer's close_notify (or its
-/// close of the TCP connection), discarding data the peer still sends.
-fn tls_close(s: &mut SslStream<TcpStream>) -> io::Result<()> {
+/// close of the TCP connection), discarding data the peer still sends;
+/// waits at most `idle` without a byte, in cancellable slices.
+fn tls_close(
+    s: &mut SslStream<TcpStream>,
+    idle: Option<Duration>,
+    cancel: Option<&CancelToken>,
+) -> io::Result<()> {
+    tls_close_until(s, idle, cancel, false).map(|_| ())
+}
+
+/// Lets OpenSSL process the records already received (post-handshake
+/// messages such as TLS 1.3 tickets) without blocking; application data
+/// stays unread.
+fn process_records_now(s: &mut SslStream<TcpStream>) {
+    if s.get_ref().set_nonblocking(true).is_ok() {
+        let mut one = [0u8; 1];
+        let _ = s.ssl_peek(&mut one);
+        let _ = s.get_ref().set_nonblocking(false);
+    }
+}
+
+/// [`tls_close`]; with `stop_on_data`, application data arriving after our
+/// close_notify ends the wait at once with `Ok(false)`.
+fn tls_close_until(
+    s: &mut SslStream<TcpStream>,
+    idle: Option<Duration>,
+    cancel: Option<&CancelToken>,
+    stop_on_data: bool,
+) -> io::Result<bool> {
     let to_io = |e: openssl::ssl::Error| match e.into_io_error() {
         Ok(io) => io,
         Err(e) => io::Error::other(e),
     };
+    // A TLS 1.3 ticket the peer sent must be taken in before our
+    // close_notify, or it may be lost with the connection.
+    process_records_now(s);
     match s.shutdown() {
-        Ok(ShutdownResult::Received) => return Ok(()),
+        Ok(ShutdownResult::Received) => return Ok(true),
         Ok(ShutdownResult::Sent) => {}
         // The peer already closed the TCP connection.
         Err(e) if e.code() == ErrorCode::SYSCALL || e.code() == ErrorCode::ZERO_RETURN => {
-            return Ok(())
+            return Ok(true)
         }
         Err(e) => return Err(to_io(e)),
     }
     let mut sink = [0u8; 4096];
+    let mut limit = idle.map(|i| Instant::now() + i);
     loop {
+        if let Some(c) = cancel {
+            c.check()?;
+        }
+        let Some(wait) = cancel::next_slice(limit, cancel::SLICE) else {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "no close_notify from the peer within the timeout",
+            ));
+        };
+        s.get_ref().set_read_timeout(Some(wait))?;
         match s.ssl_read(&mut sink) {
-            Ok(_) => continue,
-            Err(e) if e.code() == ErrorCode::ZERO_RETURN => return Ok(()),
-            Err(e) if e.code() == ErrorCode::SYSCALL && e.io_error().is_none() => return Ok(()),
+            Ok(n) if n > 0 && stop_on_data => return Ok(false),
+            Ok(_) => {
+                limit = idle.map(|i| Instant::now() + i);
+                continue;
+            }
+            Err(e) if e.io_error().is_some_and(is_timeout) => continue,
+            Err(e) if e.code() == ErrorCode::ZERO_RETURN => return Ok(true),
+            Err(e) if e.code() == ErrorCode::SYSCALL && e.io_error().is_none() => return Ok(true),
             Err(e) => return Err(to_io(e)),
         }
     }

@@ -3,6 +3,7 @@
 //! pipe -> file or pipe) for downloads and `sendfile` (file -> socket) for
 //! uploads. Descriptors these calls do not support fall back to a buffer.
 
+use crate::cancel::CancelToken;
 use nix::errno::Errno;
 use nix::fcntl::{fcntl, splice, FcntlArg, OFlag, SpliceFFlags};
 use nix::sys::sendfile::sendfile;
@@ -75,10 +76,82 @@ pub enum Spliced {
     Unsupported { pending: Vec<u8> },
 }
 
+/// How long a copy may wait without progress, and what cancels it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Waits<'a> {
+    /// The idle timeout: the copy fails after this long without a byte.
+    pub idle: Option<Duration>,
+    /// Looked at between waits of at most [`crate::cancel::SLICE`].
+    pub cancel: Option<&'a CancelToken>,
+}
+
+impl Waits<'_> {
+    /// Sets the socket timeout named by `set` to one slice for the copy
+    /// and gives back a guard that restores the old one.
+    fn slice_socket<'s>(
+        &self,
+        sock: &'s TcpStream,
+        write: bool,
+    ) -> io::Result<SocketTimeoutGuard<'s>> {
+        let old = if write {
+            sock.write_timeout()?
+        } else {
+            sock.read_timeout()?
+        };
+        let slice = self
+            .idle
+            .map_or(crate::cancel::SLICE, |i| i.min(crate::cancel::SLICE));
+        let guard = SocketTimeoutGuard { sock, write, old };
+        guard.set(Some(slice))?;
+        Ok(guard)
+    }
+
+    /// After a wait slice without progress since `since`: a cancel or a
+    /// timeout ends the copy, else it goes on.
+    fn after_slice(&self, since: Instant) -> io::Result<()> {
+        if let Some(c) = self.cancel {
+            c.check()?;
+        }
+        if self.idle.is_some_and(|i| since.elapsed() >= i) {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        Ok(())
+    }
+}
+
+/// Restores a socket timeout when dropped.
+struct SocketTimeoutGuard<'s> {
+    sock: &'s TcpStream,
+    write: bool,
+    old: Option<Duration>,
+}
+
+impl SocketTimeoutGuard<'_> {
+    fn set(&self, t: Option<Duration>) -> io::Result<()> {
+        if self.write {
+            self.sock.set_write_timeout(t)
+        } else {
+            self.sock.set_read_timeout(t)
+        }
+    }
+}
+
+impl Drop for SocketTimeoutGuard<'_> {
+    fn drop(&mut self) {
+        let _ = self.set(self.old);
+    }
+}
+
 /// Copies everything the socket delivers into `out` with splice; each
-/// splice is bounded by the socket's `SO_RCVTIMEO` (the idle timeout).
+/// wait lasts at most one slice, and the copy fails after `waits.idle`
+/// without a byte or once `waits.cancel` is set.
 /// Not for sockets with a raised `SO_RCVLOWAT` (see `DataConn::batch_reads`).
-pub fn splice_socket_to_fd(sock: &TcpStream, out: BorrowedFd<'_>) -> Result<Spliced, CopyError> {
+pub fn splice_socket_to_fd(
+    sock: &TcpStream,
+    out: BorrowedFd<'_>,
+    waits: Waits<'_>,
+) -> Result<Spliced, CopyError> {
+    let _restore = waits.slice_socket(sock, false).map_err(CopyError::Net)?;
     let (pipe_r, pipe_w) =
         nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| CopyError::File(e.into()))?;
     // A larger pipe means fewer system calls; the default still works.
@@ -87,8 +160,12 @@ pub fn splice_socket_to_fd(sock: &TcpStream, out: BorrowedFd<'_>) -> Result<Spli
         FcntlArg::F_SETPIPE_SZ(CHUNK as i32),
     );
     let mut total = 0u64;
+    let mut since = Instant::now();
     loop {
-        let n = retry(|| {
+        if let Some(c) = waits.cancel {
+            c.check().map_err(CopyError::Net)?;
+        }
+        let n = match retry(|| {
             splice(
                 sock,
                 None,
@@ -97,8 +174,15 @@ pub fn splice_socket_to_fd(sock: &TcpStream, out: BorrowedFd<'_>) -> Result<Spli
                 CHUNK,
                 SpliceFFlags::SPLICE_F_MOVE | SpliceFFlags::SPLICE_F_MORE,
             )
-        })
-        .map_err(|e| CopyError::Net(e.into()))?;
+        }) {
+            Ok(n) => n,
+            Err(Errno::EAGAIN) => {
+                waits.after_slice(since).map_err(CopyError::Net)?;
+                continue;
+            }
+            Err(e) => return Err(CopyError::Net(e.into())),
+        };
+        since = Instant::now();
         if n == 0 {
             return Ok(Spliced::Done(total));
         }
@@ -127,29 +211,31 @@ pub fn splice_socket_to_fd(sock: &TcpStream, out: BorrowedFd<'_>) -> Result<Spli
 }
 
 /// Sends `input` from its current offset to its end over the socket with
-/// sendfile; returns the byte count. A call that blocks for the whole
-/// `idle` timeout counts as a timeout even if it moved a few bytes (the
-/// server stopped reading).
+/// sendfile; returns the byte count. Each wait lasts at most one slice;
+/// the copy fails after `waits.idle` without progress (the server stopped
+/// reading) or once `waits.cancel` is set.
 pub fn sendfile_fd_to_socket(
     input: BorrowedFd<'_>,
     sock: &TcpStream,
-    idle: Option<Duration>,
+    waits: Waits<'_>,
 ) -> Result<u64, CopyError> {
+    let _restore = waits.slice_socket(sock, true).map_err(CopyError::Net)?;
     let mut total = 0u64;
+    let mut since = Instant::now();
     loop {
-        let started = Instant::now();
+        if let Some(c) = waits.cancel {
+            c.check().map_err(CopyError::Net)?;
+        }
         match retry(|| sendfile(sock, input, None, CHUNK)) {
             Ok(0) => return Ok(total),
             Ok(n) => {
                 total += n as u64;
-                if idle.is_some_and(|t| started.elapsed() >= t) {
-                    return Err(CopyError::Net(io::ErrorKind::TimedOut.into()));
-                }
+                since = Instant::now();
             }
-            // sendfile reports errors of both sides; EAGAIN is the socket's timeout.
-            Err(e @ (Errno::EAGAIN | Errno::EPIPE | Errno::ECONNRESET)) => {
-                return Err(CopyError::Net(e.into()))
-            }
+            // sendfile reports errors of both sides; EAGAIN is the socket's
+            // timeout (one slice).
+            Err(Errno::EAGAIN) => waits.after_slice(since).map_err(CopyError::Net)?,
+            Err(e @ (Errno::EPIPE | Errno::ECONNRESET)) => return Err(CopyError::Net(e.into())),
             Err(e) => return Err(CopyError::File(e.into())),
         }
     }
@@ -227,7 +313,7 @@ mod tests {
         let sock = pair_with(&data);
         let (path, mut file) = temp_file("plain", false);
         assert!(can_splice_into(file.as_fd()));
-        match splice_socket_to_fd(&sock, file.as_fd()).unwrap() {
+        match splice_socket_to_fd(&sock, file.as_fd(), Waits::default()).unwrap() {
             Spliced::Done(n) => assert_eq!(n, data.len() as u64),
             other => panic!("unexpected {other:?}"),
         }
@@ -246,7 +332,7 @@ mod tests {
         let sock = pair_with(&data);
         let (path, file) = temp_file("append", true);
         assert!(!can_splice_into(file.as_fd()));
-        let pending = match splice_socket_to_fd(&sock, file.as_fd()).unwrap() {
+        let pending = match splice_socket_to_fd(&sock, file.as_fd(), Waits::default()).unwrap() {
             Spliced::Unsupported { pending } => pending,
             other => panic!("unexpected {other:?}"),
         };

@@ -708,12 +708,16 @@ fn cr_lf_nul_in_any_argument_are_refused_before_sending() {
 
 // ------------------------------------------------------------- coverage
 
-/// Every scenario has a Rust test here and a C test in test_faults.c.
+/// Every scenario has a Rust test and a C test: here and in test_faults.c,
+/// or for the `cancel-*` ones in cancel.rs and test_cancel.c.
 #[test]
 fn every_scenario_is_tested_from_rust_and_c() {
-    let rust = include_str!("faults.rs");
-    let c = include_str!("c/test_faults.c");
     for name in scenarios::names() {
+        let (rust, c) = if name.starts_with("cancel-") {
+            (include_str!("cancel.rs"), include_str!("c/test_cancel.c"))
+        } else {
+            (include_str!("faults.rs"), include_str!("c/test_faults.c"))
+        };
         let quoted = format!("\"{name}\"");
         assert!(rust.contains(&quoted), "no Rust test for {name}");
         assert!(c.contains(&quoted), "no C test for {name}");

@@ -81,6 +81,11 @@ fn ccc_returns_the_control_connection_to_clear_text() {
         tls.write_all(b"331 pw\r\n").unwrap();
         assert_eq!(tls_read_line(&mut tls), "PASS p");
         tls.write_all(b"230 in\r\n").unwrap();
+        // Protected data by default: login ends with PBSZ 0 + PROT P.
+        assert_eq!(tls_read_line(&mut tls), "PBSZ 0");
+        tls.write_all(b"200 PBSZ=0\r\n").unwrap();
+        assert_eq!(tls_read_line(&mut tls), "PROT P");
+        tls.write_all(b"200 PROT P ok\r\n").unwrap();
         assert_eq!(tls_read_line(&mut tls), "CCC");
         tls.write_all(b"200 clear text from now on\r\n").unwrap();
         // Wait for the client's close_notify, answer with ours.

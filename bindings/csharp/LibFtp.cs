@@ -48,6 +48,7 @@ namespace LibFtp
         Callback = 11,
         Encoding = 12,
         Internal = 13,
+        Cancelled = 14,
     }
 
     /// <summary>ftp_tls_version.</summary>
@@ -891,10 +892,12 @@ namespace LibFtp
         /// <summary>AUTH TLS and the handshake (Login does it when needed).</summary>
         public void Auth() { lock (sync) Call(Native.ftp_auth(session)); }
 
-        /// <summary>PBSZ 0 + PROT P: protected data connections.</summary>
+        /// <summary>PBSZ 0 + PROT P: protected data connections (Login does it by
+        /// itself on TLS sessions, unless ProtC came first).</summary>
         public void ProtP() { lock (sync) Call(Native.ftp_prot_p(session)); }
 
-        /// <summary>PROT C: clear data connections.</summary>
+        /// <summary>PROT C: clear data connections (before Login: nothing sent,
+        /// Login then leaves the data connections clear).</summary>
         public void ProtC() { lock (sync) Call(Native.ftp_prot_c(session)); }
 
         /// <summary>CCC: the control connection goes back to clear text.</summary>

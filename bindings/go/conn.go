@@ -141,8 +141,8 @@ func Dial(addr string, opts ...Option) (*Conn, error) {
 
 // DialTLS connects to an FTPS server: Dial with WithTLS(cfg). cfg nil means
 // the defaults (system roots, host name check); cfg.Implicit selects
-// implicit FTPS. Data connections stay clear until ProtP is called (after
-// Login).
+// implicit FTPS. Login then protects the data connections too (PBSZ 0 +
+// PROT P), unless ProtC was called before it.
 func DialTLS(addr string, cfg *TLSConfig, opts ...Option) (*Conn, error) {
 	return Dial(addr, append([]Option{WithTLS(cfg)}, opts...)...)
 }
@@ -613,7 +613,8 @@ func (c *Conn) Noop() error {
 }
 
 // ProtP protects the data connections of a TLS Conn from now on (PBSZ 0,
-// PROT P). Call it after Login.
+// PROT P). Login does it by itself on a TLS Conn; ProtP is needed only
+// after ProtC.
 func (c *Conn) ProtP() error {
 	return c.simple("PROT P", nil, func(s *C.ftp_session, _ []*C.char) C.enum_ftp_result {
 		return C.ftp_prot_p(s)
@@ -621,6 +622,7 @@ func (c *Conn) ProtP() error {
 }
 
 // ProtC makes the data connections of a TLS Conn clear text (PROT C).
+// Before Login it sends nothing and keeps Login from protecting them.
 func (c *Conn) ProtC() error {
 	return c.simple("PROT C", nil, func(s *C.ftp_session, _ []*C.char) C.enum_ftp_result {
 		return C.ftp_prot_c(s)

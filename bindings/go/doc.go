@@ -11,9 +11,9 @@
 //	c.Quit()
 //
 // FTPS: DialTLS (or Dial with WithTLS) secures the control connection
-// (AUTH TLS, or implicit TLS) before returning; call ProtP after Login to
-// protect the data connections too. Certificates and host names are
-// verified by default (TLSConfig).
+// (AUTH TLS, or implicit TLS) before returning, and Login protects the data
+// connections too (PBSZ 0 + PROT P; ProtC before Login keeps them clear).
+// Certificates and host names are verified by default (TLSConfig).
 //
 // # Errors
 //

@@ -33,6 +33,7 @@ const (
 	ErrCallback        Result = 11 // a writer, reader or callback function stopped the call
 	ErrEncoding        Result = 12 // text not representable in the session encoding
 	ErrInternal        Result = 13 // a bug in libftp (a caught panic): the Conn is dead
+	ErrCancelled       Result = 14 // ftp_session_cancel stopped the call
 )
 
 var resultTexts = [...]string{
@@ -50,6 +51,7 @@ var resultTexts = [...]string{
 	ErrCallback:        "stopped by a callback",
 	ErrEncoding:        "encoding error",
 	ErrInternal:        "internal error",
+	ErrCancelled:       "cancelled",
 }
 
 // Name is the C name of the result, e.g. "FTP_ERROR_PERM" (as

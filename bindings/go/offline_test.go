@@ -25,7 +25,8 @@ func TestResultNames(t *testing.T) {
 		ftp.ErrTimeout: "FTP_ERROR_TIMEOUT", ftp.ErrTLS: "FTP_ERROR_TLS",
 		ftp.ErrInvalidArgument: "FTP_ERROR_INVALID_ARGUMENT", ftp.ErrState: "FTP_ERROR_STATE",
 		ftp.ErrCallback: "FTP_ERROR_CALLBACK", ftp.ErrEncoding: "FTP_ERROR_ENCODING",
-		ftp.ErrInternal: "FTP_ERROR_INTERNAL", ftp.Result(99): "FTP_UNKNOWN_RESULT",
+		ftp.ErrInternal: "FTP_ERROR_INTERNAL", ftp.ErrCancelled: "FTP_ERROR_CANCELLED",
+		ftp.Result(99): "FTP_UNKNOWN_RESULT",
 	} {
 		if got := r.Name(); got != want {
 			t.Errorf("Result(%d).Name() = %q, want %q", int(r), got, want)

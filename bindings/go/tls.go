@@ -87,6 +87,9 @@ func (c *TLSConfig) newCConfig() (*C.ftp_tls_config, error) {
 		if r == C.FTP_OK {
 			return nil
 		}
+		if reason := C.GoString(C.ftp_tls_config_last_error(cfg)); reason != "" {
+			what += ": " + reason
+		}
 		return &Error{Op: "tls config", Code: Result(r), Message: what}
 	}
 	withString := func(what, s string, f func(*C.char) C.enum_ftp_result) error {

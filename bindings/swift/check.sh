@@ -271,8 +271,11 @@ join "$work/raw" "$work/cnames" | awk '$3 != "FTP_UNKNOWN_RESULT" { printf "_Sta
     > "$work/results.c.body"
 nres="$(wc -l < "$work/results.c.body")"
 { echo '#include <ftp.h>'; cat "$work/results.c.body"; } > "$work/results.c"
-if ((nres == 14)) && "$cc" -std=c11 -fsyntax-only -I "$repo/include" "$work/results.c"; then
-    ok "the 14 FTPResult cases have the header's values"
+# One case per ftp_result value (FTP_OK .. FTP_ERROR_CANCELLED), counted
+# from the header so that an appended result must be added to FTPResult.
+want="$(sed -n 's/^  \(FTP_[A-Z_]*\) = [0-9]*,$/\1/p' "$repo/include/ftp.h" | wc -l)"
+if ((nres == want)) && "$cc" -std=c11 -fsyntax-only -I "$repo/include" "$work/results.c"; then
+    ok "the $nres FTPResult cases have the header's values"
 else
     bad "FTPResult does not match ftp_result ($nres cases checked)"
 fi

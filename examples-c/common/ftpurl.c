@@ -26,7 +26,7 @@ uint16_t ftpurl_default_port(const char *scheme)
     if (scheme != NULL && strcmp(scheme, "ftp") == 0)
         return 21;
     if (scheme != NULL && strcmp(scheme, "ftps") == 0)
-        return IMPLICIT_PORT; /* 990, from ftp.h */
+        return FTP_IMPLICIT_PORT; /* 990, from ftp.h */
     return 0;
 }
 
@@ -703,17 +703,13 @@ ftp_session *ftpx_open(const ftpx_opts *o, const ftpurl *u)
     }
     r = ftp_login(s, u->user, u->pass, "");
     if (r != FTP_OK) {
-        snprintf(what, sizeof what, "logging in as '%s'", u->user);
+        snprintf(what, sizeof what, "logging in as '%s' (on FTPS: then PBSZ 0, PROT P)",
+                 u->user);
         ftpx_report(o, s, what, r);
         goto fail;
     }
-    if (ftpx_uses_tls(o, u)) {
-        r = ftp_prot_p(s);
-        if (r != FTP_OK) {
-            ftpx_report(o, s, "protecting the data connections (PBSZ 0, PROT P)", r);
-            goto fail;
-        }
-    }
+    /* On a TLS session ftp_login has also protected the data connections
+     * (PBSZ 0 + PROT P): no ftp_prot_p needed. */
     return s;
 
 fail:

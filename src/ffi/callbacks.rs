@@ -4,18 +4,23 @@ use crate::error::{Error, Result};
 use std::ffi::{c_char, c_int, c_void};
 use std::io::Write;
 
-/// Receives a block of data. Return 0 to go on, non-zero to stop.
+/// Receives a block of `len` bytes. `data` is valid only during the call:
+/// copy what you keep. Return 0 to go on, non-zero to stop.
 pub type ftp_data_cb =
     Option<unsafe extern "C" fn(userdata: *mut c_void, data: *const u8, len: usize) -> c_int>;
 
 /// Receives one line, without its CR/LF, NUL-terminated; `len` excludes the
 /// NUL. In UTF-8 sessions the bytes are the server's, unchanged; in latin-1
-/// sessions they are transcoded to UTF-8. Return 0 to go on, non-zero to stop.
+/// sessions they are transcoded to UTF-8. The line may itself contain NUL
+/// bytes (a server sent them): use `len`, not `strlen`. `line` is valid
+/// only during the call: copy what you keep. Return 0 to go on, non-zero
+/// to stop.
 pub type ftp_line_cb =
     Option<unsafe extern "C" fn(userdata: *mut c_void, line: *const c_char, len: usize) -> c_int>;
 
 /// Fills `buf` with up to `cap` bytes; returns how many (> 0), 0 at the
 /// end, or < 0 on an error (the transfer stops with `FTP_ERROR_CALLBACK`).
+/// `buf` is valid only during the call.
 pub type ftp_read_cb =
     Option<unsafe extern "C" fn(userdata: *mut c_void, buf: *mut u8, cap: usize) -> i64>;
 

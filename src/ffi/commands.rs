@@ -1,7 +1,7 @@
 //! Connection and commands: connect, login, sendcmd ..., the last reply and
 //! error, abort, quit, close.
 
-use super::boundary::with_session;
+use super::boundary::{with_outputs, with_session};
 use super::handle::ftp_session;
 use super::result::ftp_result;
 use super::strings::{arg, opt_arg, EMPTY};
@@ -23,18 +23,27 @@ pub extern "C" fn ftp_connect(s: *mut ftp_session, host: *const c_char, port: u1
 /// session, valid until the next call on it.
 #[no_mangle]
 pub extern "C" fn ftp_getwelcome(s: *const ftp_session) -> *const c_char {
-    if s.is_null() {
-        return std::ptr::null();
-    }
-    // SAFETY: non-NULL handles come from ftp_session_new.
-    let s = unsafe { &*s };
-    s.welcome.as_ref().map_or(std::ptr::null(), |w| w.as_ptr())
+    with_outputs(s, std::ptr::null(), |out| {
+        out.welcome
+            .as_ref()
+            .map_or(std::ptr::null(), |w| w.as_ptr())
+    })
 }
 
 /// Logs in (ftplib's `login`): USER, then PASS and ACCT when the server asks
 /// (3xx). NULL or "" `user` means `anonymous`, whose password defaults to
 /// `anonymous@`. NULL `passwd`/`acct` mean "". The password never appears
 /// in debug output.
+///
+/// On a TLS session (`ftp_session_new_tls`) the control connection is
+/// secured first (AUTH TLS, unless implicit or already done), and after the
+/// login succeeds PBSZ 0 + PROT P protect the data connections, unless
+/// `ftp_prot_c` was called since `ftp_connect`: file data never travels in
+/// clear over a session the caller asked to be TLS, unless the caller asked
+/// for it. **This differs from ftplib**, whose `FTP_TLS.login` leaves data
+/// in clear until `prot_p()`. A refused PBSZ/PROT is returned (the session
+/// is logged in and in step; `ftp_last_response` is the refusal); on
+/// success `ftp_last_code` is the login's (230).
 #[no_mangle]
 pub extern "C" fn ftp_login(
     s: *mut ftp_session,
@@ -79,7 +88,14 @@ pub extern "C" fn ftp_voidcmd(s: *mut ftp_session, cmd: *const c_char) -> ftp_re
 }
 
 /// Reads one reply (1xx-3xx is success). Allowed while a transfer is open:
-/// after `ftp_transfer_close`, it reads the transfer's final reply.
+/// after `ftp_transfer_close`, it reads the transfer's final reply. When
+/// the close cut a download short (or its connection had failed), that
+/// final reply is awaited for at most 2 s (with a longer session timeout):
+/// a server that sends none (Pure-FTPd) gets NOOP, and the replies are read
+/// up to NOOP's 200, so the session is in step; the result is then the
+/// final reply if it came late, else `FTP_ERROR_PROTO` ("the server sent no
+/// final reply"). 1xx replies that come instead of it (Pure-FTPd's stray
+/// `150`) are skipped.
 #[no_mangle]
 pub extern "C" fn ftp_getresp(s: *mut ftp_session) -> ftp_result {
     with_session(s, |s| s.core.getresp().map(|_| ()))
@@ -96,40 +112,50 @@ pub extern "C" fn ftp_voidresp(s: *mut ftp_session) -> ftp_result {
 /// valid until the next call on it.
 #[no_mangle]
 pub extern "C" fn ftp_last_response(s: *const ftp_session) -> *const c_char {
-    if s.is_null() {
-        return EMPTY.as_ptr();
-    }
-    // SAFETY: non-NULL handles come from ftp_session_new.
-    unsafe { &*s }.last_response.as_ptr()
+    with_outputs(s, EMPTY.as_ptr(), |out| out.last_response.as_ptr())
 }
 
 /// The 3-digit code of that reply; 0 if none (or if it did not start with digits).
 #[no_mangle]
 pub extern "C" fn ftp_last_code(s: *const ftp_session) -> c_int {
-    if s.is_null() {
-        return 0;
-    }
-    // SAFETY: non-NULL handles come from ftp_session_new.
-    let s = unsafe { &*s };
-    s.core.last_reply().map_or(0, |r| c_int::from(r.code))
+    with_outputs(s, 0, |out| out.last_code)
 }
 
 /// A sentence describing the last call's failure; "" if it succeeded.
 /// Owned by the session, valid until the next call on it.
 #[no_mangle]
 pub extern "C" fn ftp_last_error(s: *const ftp_session) -> *const c_char {
-    if s.is_null() {
-        return EMPTY.as_ptr();
-    }
-    // SAFETY: non-NULL handles come from ftp_session_new.
-    unsafe { &*s }.last_error.as_ptr()
+    with_outputs(s, EMPTY.as_ptr(), |out| out.last_error.as_ptr())
 }
 
-/// Aborts a transfer (ftplib's `abort`): sends ABOR as TCP urgent data and
-/// reads the replies. If a transfer's final reply is owed, both it (426, or
-/// 226 if the transfer had finished) and ABOR's own reply (225/226) are
-/// read, so the session stays in step. An open `ftp_transfer` is cut and
-/// detached (close it later; its reads then fail or end).
+/// Aborts a transfer (ftplib's `abort`) and gets the session back in step.
+///
+/// - What is sent: during a transfer on a clear-text control connection,
+///   RFC 959's sequence: Telnet IAC IP as ordinary data, IAC DM with DM as
+///   TCP urgent data (the Telnet "Synch"), then `ABOR\r\n` as ordinary data
+///   (vsftpd, pyftpdlib, ProFTPD and Pure-FTPd all understand it; Python's
+///   all-urgent `ABOR\r\n` leaves ProFTPD reading `ABOR NOOP`). With no
+///   transfer, a plain `ABOR\r\n`. On a TLS control connection urgent data
+///   cannot be used: a plain `ABOR\r\n` goes in the TLS stream, as ftplib,
+///   curl and lftp send it.
+/// - The data connection of an open `ftp_transfer` is reset at once (so a
+///   server blocked sending a download notices), and the handle detached
+///   (close it later; its reads then fail or end).
+/// - Replies: the transfer's final reply when one is owed (426, or 226 if
+///   it had finished), then ABOR's (225 or 226; Pure-FTPd answers an
+///   aborted upload with 451, accepted). Each is awaited for at most 2 s;
+///   when one does not come (Pure-FTPd over TLS may send only ABOR's 226,
+///   or nothing), NOOP is sent and the replies are read up to its 200, so
+///   the session is in step. With a session timeout of 2 s or less, a
+///   missing reply is a timeout instead, as for any reply (the connection
+///   is closed).
+///
+/// Returns `FTP_OK` when ABOR's reply is 225, 226 or 426 (or 451 after a
+/// transfer, or when the NOOP resynchronisation was needed: `ftp_last_code`
+/// is then the last reply read, possibly NOOP's 200); otherwise 4xx ->
+/// `FTP_ERROR_TEMP`, 5xx -> `FTP_ERROR_PERM`, anything else ->
+/// `FTP_ERROR_PROTO`. After any interrupted protected transfer the next one
+/// resumes the TLS session, as servers demanding reuse require.
 #[no_mangle]
 pub extern "C" fn ftp_abort(s: *mut ftp_session) -> ftp_result {
     with_session(s, |s| s.core.abort().map(|_| ()))

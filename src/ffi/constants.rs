@@ -26,6 +26,13 @@ pub const FTP_MAX_LINE: usize = 8192;
 /// The largest reply accepted from the server (1 MiB); past it: `FTP_ERROR_PROTO`.
 pub const FTP_MAX_REPLY: usize = 1048576;
 
+/// The port `ftp_connect` uses when given port 0 (plain and explicit FTPS).
+pub const FTP_DEFAULT_PORT: u16 = 21;
+
+/// The port `ftp_connect` uses when given port 0 with implicit FTPS
+/// (`ftp_set_implicit_tls`).
+pub const FTP_IMPLICIT_PORT: u16 = 990;
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -40,5 +47,7 @@ mod tests {
         assert_eq!(super::FTP_MAX_LINE, crate::reply_reader::MAX_LINE);
         assert_eq!(super::FTP_MAX_REPLY, crate::reply_reader::MAX_REPLY);
         assert_eq!(super::FTP_NO_REST, -1);
+        assert_eq!(super::FTP_DEFAULT_PORT, crate::session::DEFAULT_PORT);
+        assert_eq!(super::FTP_IMPLICIT_PORT, crate::session::IMPLICIT_PORT);
     }
 }

@@ -20,7 +20,8 @@ pub struct ftp_fact {
 }
 
 /// Receives one MLSD entry: its name (verbatim, spaces and `;` kept) and its
-/// facts. Everything is valid only during the call. Return 0 to go on.
+/// `nfacts` facts. The name, the array and its strings are valid only
+/// during the call: copy what you keep. Return 0 to go on, non-zero to stop.
 pub type ftp_mlsd_cb = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,

@@ -8,6 +8,7 @@
 
 pub mod boundary;
 pub mod callbacks;
+pub mod cancel;
 pub mod commands;
 pub mod constants;
 pub mod fd_transfers;
@@ -19,3 +20,4 @@ pub mod strings;
 pub mod tls;
 pub mod transfer_handle;
 pub mod transfers;
+pub mod version;

@@ -37,6 +37,9 @@ pub enum ftp_result {
     FTP_ERROR_ENCODING = 12,
     /// A bug: a caught panic. The session is dead and refuses further work.
     FTP_ERROR_INTERNAL = 13,
+    /// `ftp_session_cancel` stopped the call. The session is then in step
+    /// with the server, or closed (`ftp_last_error` says which).
+    FTP_ERROR_CANCELLED = 14,
 }
 
 impl From<&Error> for ftp_result {
@@ -55,6 +58,7 @@ impl From<&Error> for ftp_result {
             ErrorKind::Callback => ftp_result::FTP_ERROR_CALLBACK,
             ErrorKind::Encoding => ftp_result::FTP_ERROR_ENCODING,
             ErrorKind::Internal => ftp_result::FTP_ERROR_INTERNAL,
+            ErrorKind::Cancelled => ftp_result::FTP_ERROR_CANCELLED,
         }
     }
 }
@@ -82,6 +86,7 @@ pub extern "C" fn ftp_result_name(r: ftp_result_in) -> *const c_char {
         11 => c"FTP_ERROR_CALLBACK",
         12 => c"FTP_ERROR_ENCODING",
         13 => c"FTP_ERROR_INTERNAL",
+        14 => c"FTP_ERROR_CANCELLED",
         _ => c"FTP_UNKNOWN_RESULT",
     };
     name.as_ptr()

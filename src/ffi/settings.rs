@@ -1,6 +1,6 @@
 //! Session life and settings: `ftp_session_new/free`, `ftp_set_*`.
 
-use super::boundary::{guard, with_session};
+use super::boundary::{free_session, guard, with_session};
 use super::handle::ftp_session;
 use super::result::ftp_result;
 use super::strings::{arg, opt_arg, to_cstring};
@@ -9,11 +9,14 @@ use crate::session::Session;
 use std::ffi::{c_char, c_int, c_void};
 use std::time::Duration;
 
-/// Receives one line of debug output (NUL-terminated, no newline).
+/// Receives one line of debug output (NUL-terminated UTF-8, no newline).
+/// `line` is valid only during the call: copy what you keep.
 pub type ftp_debug_cb = Option<unsafe extern "C" fn(userdata: *mut c_void, line: *const c_char)>;
 
 /// Creates a plain FTP session (ftplib's `FTP()`), not connected.
-/// Returns NULL only if memory runs out. Release it with `ftp_session_free`.
+/// Returns NULL only after an internal error (a caught panic); running out
+/// of memory aborts the process rather than returning NULL. Release it
+/// with `ftp_session_free`.
 #[no_mangle]
 pub extern "C" fn ftp_session_new() -> *mut ftp_session {
     guard(std::ptr::null_mut(), || {
@@ -23,16 +26,13 @@ pub extern "C" fn ftp_session_new() -> *mut ftp_session {
 
 /// Releases a session; an open connection is closed abruptly (nothing is
 /// sent). An `ftp_transfer` of this session stays valid until it is closed.
-/// `ftp_session_free(NULL)` does nothing.
+/// `ftp_session_free(NULL)` does nothing. Called from inside one of the
+/// session's own callbacks, it is deferred: the running call is cancelled
+/// (as by `ftp_session_cancel`), returns as usual, and the session is freed
+/// just before that call returns; do not use the session after it.
 #[no_mangle]
 pub extern "C" fn ftp_session_free(s: *mut ftp_session) {
-    if s.is_null() {
-        return;
-    }
-    guard((), || {
-        // SAFETY: s came from Box::into_raw in ftp_session_new and is freed once.
-        drop(unsafe { Box::from_raw(s) });
-    })
+    free_session(s)
 }
 
 /// Sets the session timeout in milliseconds; 0 (the default) blocks without

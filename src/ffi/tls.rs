@@ -3,12 +3,11 @@
 use super::boundary::{guard, with_session};
 use super::handle::ftp_session;
 use super::result::ftp_result;
-use super::strings::arg;
+use super::strings::{arg, to_cstring, EMPTY};
 use crate::error::{Error, Result};
 use crate::session::Session;
 use crate::tls::{TlsConfig, TlsVersion};
-use std::ffi::{c_char, c_int};
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ffi::{c_char, c_int, CString};
 use std::sync::RwLock;
 
 /// A TLS protocol version.
@@ -27,28 +26,58 @@ pub enum ftp_tls_version {
 pub type ftp_tls_version_in = c_int;
 
 /// TLS settings (what to trust, which versions). Made by
-/// `ftp_tls_config_new`, released by `ftp_tls_config_free`. Once set up it
-/// may be shared by many sessions on many threads: each session copies it
-/// when it is created.
+/// `ftp_tls_config_new`, released by `ftp_tls_config_free`. Set it up
+/// first: the setters must not run while anything else uses the same
+/// config. Once set up it may be shared by many sessions on many threads
+/// (`ftp_session_new_tls` and `ftp_tls_config_last_error` may run at the
+/// same time): each session copies it when it is created.
 pub struct ftp_tls_config {
     inner: RwLock<TlsConfig>,
+    /// The last setter's failure; "" after a success.
+    last_error: RwLock<CString>,
 }
 
+/// Runs a setter on the config behind `c` (NULL gives
+/// `FTP_ERROR_INVALID_ARGUMENT`) inside the panic boundary, and records its
+/// failure for `ftp_tls_config_last_error`.
 fn with_config(c: *mut ftp_tls_config, f: impl FnOnce(&mut TlsConfig) -> Result<()>) -> ftp_result {
     if c.is_null() {
         return ftp_result::FTP_ERROR_INVALID_ARGUMENT;
     }
-    // SAFETY: non-NULL handles come from ftp_tls_config_new.
+    // SAFETY: non-NULL handles come from ftp_tls_config_new; setters are
+    // not called concurrently with other uses of the config (contract).
     let cfg = unsafe { &*c };
-    let outcome = catch_unwind(AssertUnwindSafe(|| match cfg.inner.write() {
-        Ok(mut guard) => f(&mut guard),
-        Err(_) => Err(Error::Internal("TLS configuration lock poisoned".into())),
-    }));
-    match outcome {
-        Ok(Ok(())) => ftp_result::FTP_OK,
-        Ok(Err(e)) => ftp_result::from(&e),
-        Err(_) => ftp_result::FTP_ERROR_INTERNAL,
+    guard(ftp_result::FTP_ERROR_INTERNAL, || {
+        let outcome = match cfg.inner.write() {
+            Ok(mut inner) => f(&mut inner),
+            Err(_) => Err(Error::Internal(
+                "the TLS configuration is unusable after an internal error".into(),
+            )),
+        };
+        let (result, text) = match outcome {
+            Ok(()) => (ftp_result::FTP_OK, CString::default()),
+            Err(e) => (ftp_result::from(&e), to_cstring(e.to_string().as_bytes())),
+        };
+        if let Ok(mut last) = cfg.last_error.write() {
+            *last = text;
+        }
+        result
+    })
+}
+
+/// Borrows `len` bytes at `p` (NULL only with `len` 0).
+///
+/// # Safety
+/// `p` is NULL or points to `len` readable bytes alive for `'a`.
+unsafe fn bytes_arg<'a>(p: *const u8, len: usize, what: &str) -> Result<&'a [u8]> {
+    if p.is_null() {
+        if len == 0 {
+            return Ok(&[]);
+        }
+        return Err(Error::InvalidArgument(format!("{what} is NULL")));
     }
+    // SAFETY: the caller guarantees len readable bytes.
+    Ok(unsafe { std::slice::from_raw_parts(p, len) })
 }
 
 fn version(v: ftp_tls_version_in) -> Result<TlsVersion> {
@@ -62,13 +91,34 @@ fn version(v: ftp_tls_version_in) -> Result<TlsVersion> {
 }
 
 /// A new TLS configuration: verify the server's certificate against the
-/// system roots and check its host name, TLS 1.2 or later.
+/// system roots and check its host name, TLS 1.2 or later. Returns NULL
+/// only after an internal error (a caught panic); running out of memory
+/// aborts the process rather than returning NULL.
 #[no_mangle]
 pub extern "C" fn ftp_tls_config_new() -> *mut ftp_tls_config {
     guard(std::ptr::null_mut(), || {
         Box::into_raw(Box::new(ftp_tls_config {
             inner: RwLock::new(TlsConfig::default()),
+            last_error: RwLock::new(CString::default()),
         }))
+    })
+}
+
+/// A sentence describing why the last setter call on `c` failed (OpenSSL's
+/// reason for a certificate or key it cannot use, a missing file, a key not
+/// matching its certificate ...); "" if it succeeded or none was made, and
+/// for NULL. Owned by `c`: valid until the next setter call on `c` or its
+/// free. A NULL `c` given to a setter records nothing.
+#[no_mangle]
+pub extern "C" fn ftp_tls_config_last_error(c: *const ftp_tls_config) -> *const c_char {
+    if c.is_null() {
+        return EMPTY.as_ptr();
+    }
+    // SAFETY: non-NULL handles come from ftp_tls_config_new.
+    let cfg = unsafe { &*c };
+    guard(EMPTY.as_ptr(), || match cfg.last_error.read() {
+        Ok(text) => text.as_ptr(),
+        Err(_) => EMPTY.as_ptr(),
     })
 }
 
@@ -86,8 +136,11 @@ pub extern "C" fn ftp_tls_config_free(c: *mut ftp_tls_config) {
 }
 
 /// Trusts the CA certificates of a PEM file instead of the system roots
-/// (like curl's `--cacert`; with `ftp_tls_config_set_ca_path` too, both are
-/// trusted). A missing file gives `FTP_ERROR_IO`.
+/// (like curl's `--cacert`; with `ftp_tls_config_set_ca_path` or
+/// `ftp_tls_config_add_ca_pem` too, all are trusted). A missing file gives
+/// `FTP_ERROR_IO`, one OpenSSL cannot use `FTP_ERROR_TLS` (the reason:
+/// `ftp_tls_config_last_error`). Each session reads the file again when it
+/// first secures a connection.
 #[no_mangle]
 pub extern "C" fn ftp_tls_config_set_ca_file(
     c: *mut ftp_tls_config,
@@ -136,7 +189,56 @@ pub extern "C" fn ftp_tls_config_set_check_hostname(
     })
 }
 
-/// Presents a client certificate (PEM chain file) with its private key (PEM file).
+/// CA certificates in memory: trusts every certificate of a PEM blob of
+/// `len` bytes (one or many `-----BEGIN CERTIFICATE-----` blocks; other
+/// blocks are skipped) in addition to those added before and to a CA file
+/// or directory, and, like them, instead of the system roots. Data with no
+/// certificate, or one OpenSSL cannot read, gives `FTP_ERROR_TLS` and adds
+/// nothing; NULL or `len` 0 gives `FTP_ERROR_INVALID_ARGUMENT`. The reason:
+/// `ftp_tls_config_last_error`. The bytes are copied (parsed) at once.
+#[no_mangle]
+pub extern "C" fn ftp_tls_config_add_ca_pem(
+    c: *mut ftp_tls_config,
+    pem: *const u8,
+    len: usize,
+) -> ftp_result {
+    // SAFETY: pem is NULL or points to len bytes (contract).
+    let pem = unsafe { bytes_arg(pem, len, "pem") };
+    with_config(c, |cfg| cfg.add_ca_pem(pem?))
+}
+
+/// Presents a client certificate given in memory: `cert` (`cert_len`
+/// bytes) holds the PEM certificate, optionally followed by its
+/// intermediate certificates, and `key` (`key_len` bytes) its unencrypted
+/// PEM private key. Both are parsed and checked to belong together at once
+/// (then copied): unusable data, an encrypted key or a key that does not
+/// match gives `FTP_ERROR_TLS`, NULL or an empty buffer
+/// `FTP_ERROR_INVALID_ARGUMENT`; the reason: `ftp_tls_config_last_error`.
+/// Replaces any client certificate set before (file or memory).
+#[no_mangle]
+pub extern "C" fn ftp_tls_config_set_client_cert_pem(
+    c: *mut ftp_tls_config,
+    cert: *const u8,
+    cert_len: usize,
+    key: *const u8,
+    key_len: usize,
+) -> ftp_result {
+    // SAFETY: each is NULL or points to its length in bytes (contract).
+    let (cert, key) = unsafe {
+        (
+            bytes_arg(cert, cert_len, "cert"),
+            bytes_arg(key, key_len, "key"),
+        )
+    };
+    with_config(c, |cfg| cfg.set_client_cert_pem(cert?, key?))
+}
+
+/// Presents a client certificate (PEM chain file) with its private key
+/// (PEM file, unencrypted). Both are checked at once: a missing file gives
+/// `FTP_ERROR_IO`; unusable contents, an encrypted key or a key that does
+/// not match the certificate give `FTP_ERROR_TLS` (the reason:
+/// `ftp_tls_config_last_error`). Each session reads the files again when it
+/// first secures a connection. Replaces any client certificate set before.
 #[no_mangle]
 pub extern "C" fn ftp_tls_config_set_client_cert(
     c: *mut ftp_tls_config,
@@ -174,7 +276,9 @@ pub extern "C" fn ftp_tls_config_set_max_version(
 
 /// Creates an FTPS session (ftplib's `FTP_TLS()`) with a copy of `config`;
 /// NULL `config` means the defaults (verify against the system roots and
-/// check the host name). Returns NULL only if memory runs out.
+/// check the host name). Returns NULL only after an internal error (a
+/// caught panic, or a config broken by one); running out of memory aborts
+/// the process rather than returning NULL.
 #[no_mangle]
 pub extern "C" fn ftp_session_new_tls(config: *const ftp_tls_config) -> *mut ftp_session {
     guard(std::ptr::null_mut(), || {
@@ -210,13 +314,27 @@ pub extern "C" fn ftp_auth(s: *mut ftp_session) -> ftp_result {
 
 /// PBSZ 0 + PROT P: data connections are TLS from now on, each resuming
 /// the control connection's TLS session (TLS 1.2 and 1.3) and closed with
-/// close_notify.
+/// close_notify. `ftp_login` does this by itself on TLS sessions (unless
+/// `ftp_prot_c` came first), so calling it is needed only after
+/// `ftp_prot_c`, or when logging in by hand with `ftp_sendcmd`. Before
+/// AUTH TLS (control connection not secured): `FTP_ERROR_STATE`.
+///
+/// Interrupted protected transfers (a callback that stops, `ftp_abort`,
+/// an early `ftp_transfer_close`, a data timeout, a 426, a reset) leave the
+/// next protected transfer working, also on servers that demand TLS session
+/// reuse (vsftpd `require_ssl_reuse`, ProFTPD): each data connection gets a
+/// fresh copy of a session received on this connection, never one OpenSSL
+/// has marked unusable.
 #[no_mangle]
 pub extern "C" fn ftp_prot_p(s: *mut ftp_session) -> ftp_result {
     with_session(s, |s| s.core.prot_p())
 }
 
-/// PROT C: data connections are clear text from now on.
+/// PROT C: data connections are clear text from now on. Called after
+/// `ftp_connect` and before `ftp_login` (and before any `ftp_prot_p`), it
+/// sends nothing and stops `ftp_login` from protecting the data
+/// connections (see `ftp_login`); after login it sends PROT C. Not
+/// connected: `FTP_ERROR_STATE`.
 #[no_mangle]
 pub extern "C" fn ftp_prot_c(s: *mut ftp_session) -> ftp_result {
     with_session(s, |s| s.core.prot_c())

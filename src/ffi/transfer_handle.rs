@@ -1,7 +1,7 @@
 //! `ftp_transfer`: a data connection handed to the caller
 //! (ftplib's `transfercmd`/`ntransfercmd`).
 
-use super::boundary::{out_ptr, with_session, with_transfer};
+use super::boundary::{guard, out_ptr, with_session, with_transfer};
 use super::handle::ftp_session;
 use super::result::ftp_result;
 use super::strings::{arg, to_cstring, EMPTY};
@@ -137,7 +137,7 @@ pub extern "C" fn ftp_transfer_fd(t: *const ftp_transfer) -> c_int {
     }
     // SAFETY: non-NULL handles come from ftp_transfercmd.
     let t = unsafe { &*t };
-    t.conn.as_ref().map_or(-1, |c| c.raw_fd())
+    guard(-1, || t.conn.as_ref().map_or(-1, |c| c.raw_fd()))
 }
 
 /// A sentence describing the last failure on this transfer; "" if none.
@@ -147,19 +147,25 @@ pub extern "C" fn ftp_transfer_last_error(t: *const ftp_transfer) -> *const c_ch
         return EMPTY.as_ptr();
     }
     // SAFETY: non-NULL handles come from ftp_transfercmd.
-    unsafe { &*t }.last_error.as_ptr()
+    let t = unsafe { &*t };
+    guard(EMPTY.as_ptr(), || t.last_error.as_ptr())
 }
 
 /// Ends the data connection (an upload's end is signalled to the server)
 /// and frees `t`, whatever the result. Then read the final reply with
-/// `ftp_voidresp`. Closing a download before its end resets the connection.
+/// `ftp_voidresp`. Closing a download before its end resets the connection
+/// at once, TLS or not (the rest is not read; the final reply is then
+/// usually 426, `FTP_ERROR_TEMP`); the TLS session stays resumable, so the
+/// next protected transfer works on servers that demand session reuse.
+/// `ftp_transfer_close(NULL)` does nothing and returns `FTP_OK`, like the
+/// other releasers.
 #[no_mangle]
 pub extern "C" fn ftp_transfer_close(t: *mut ftp_transfer) -> ftp_result {
     if t.is_null() {
-        return ftp_result::FTP_ERROR_INVALID_ARGUMENT;
+        return ftp_result::FTP_OK;
     }
     let result = with_transfer(t, |t| match t.conn.take() {
-        Some(conn) => conn.finish(),
+        Some(conn) => conn.close(),
         None => Ok(()),
     });
     // SAFETY: t came from Box::into_raw in ftp_ntransfercmd and is freed once.

@@ -5,12 +5,14 @@ use crate::command::check_line;
 use crate::error::{Error, Result};
 use crate::parse::parse257;
 use crate::reply::Reply;
-use socket2::SockRef;
 
 impl Session {
     /// ftplib's `login`: USER, then PASS if asked (3xx), then ACCT if asked.
     /// An empty user is `anonymous`; an anonymous password that is empty or
-    /// `-` gets `anonymous@` appended. The final reply must be 2xx.
+    /// `-` gets `anonymous@` appended. The final reply must be 2xx. On a
+    /// TLS session the control connection is secured first (AUTH TLS), and
+    /// after the login PBSZ 0 + PROT P protect the data connections, unless
+    /// [`Session::prot_c`] was called since connecting (unlike ftplib).
     pub fn login(&mut self, user: &str, passwd: &str, acct: &str) -> Result<Reply> {
         self.begin()?;
         self.auth_before_login()?;
@@ -33,6 +35,10 @@ impl Session {
         if resp.class() != b'2' {
             return Err(Error::Reply(resp));
         }
+        // TLS sessions: PBSZ 0 + PROT P unless prot_c was called; the
+        // call's reply stays the login's.
+        self.protect_after_login()?;
+        self.last_reply = Some(resp.clone());
         Ok(resp)
     }
 
@@ -108,64 +114,6 @@ impl Session {
             .map(Some)
             .map_err(|_| Error::Proto(format!("the SIZE reply is not a number: {:?}", resp.text)))
     }
-
-    /// ftplib's `abort`: sends ABOR as urgent data and reads the replies.
-    ///
-    /// When a transfer's final reply is still owed (a transfer was open or
-    /// not yet answered), both the transfer's reply (426, or 226 if it had
-    /// finished) and ABOR's own (225/226) are read, so the session stays in
-    /// step. An open [`crate::DataConn`] is cut and detached from the session.
-    pub fn abort(&mut self) -> Result<Reply> {
-        self.last_reply = None;
-        if self.control.is_none() {
-            return Err(self.not_connected());
-        }
-        let sent = if self.control_secured() {
-            // Under TLS the urgent flag cannot be used (ftplib does the same).
-            self.send_line("ABOR")
-                .map_err(|e| std::io::Error::other(e.to_string()))
-        } else {
-            self.debug.emit(1, || "*cmd* 'ABOR'".to_string());
-            self.debug.emit(2, || "*put* 'ABOR\\r\\n'".to_string());
-            match self.control_tcp() {
-                Some(tcp) => send_urgent(&SockRef::from(tcp), b"ABOR\r\n"),
-                None => Ok(()),
-            }
-        };
-        if let Err(e) = sent {
-            let err = Error::from_io("sending ABOR", e);
-            self.drop_control(&err);
-            return Err(err);
-        }
-        let owed = self.transfer.final_pending;
-        if let Some(data) = self.transfer.socket.take() {
-            let _ = data.shutdown(std::net::Shutdown::Both);
-        }
-        self.transfer.token = std::sync::Weak::new();
-        self.transfer.final_pending = false;
-        let first = self.read_reply()?;
-        let last = if owed { self.read_reply()? } else { first };
-        match last.code {
-            225 | 226 | 426 => Ok(last),
-            _ => match last.class() {
-                b'4' => Err(Error::Temp(last)),
-                b'5' => Err(Error::Perm(last)),
-                _ => Err(Error::Proto(format!(
-                    "unexpected reply to ABOR: {:?}",
-                    last.text
-                ))),
-            },
-        }
-    }
-}
-
-/// Sends `bytes` with the TCP urgent flag (Telnet "synch" as RFC 959 asks).
-fn send_urgent(sock: &SockRef<'_>, mut bytes: &[u8]) -> std::io::Result<()> {
-    while !bytes.is_empty() {
-        let n = sock.send_out_of_band(bytes)?;
-        bytes = &bytes[n..];
-    }
-    Ok(())
 }
 
 /// The path of a 257 reply, or "" for another 2xx reply.

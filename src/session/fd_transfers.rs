@@ -20,8 +20,9 @@ impl Session {
         self.set_type('I')?;
         let (mut conn, announced) = self.ntransfercmd(cmd, rest)?;
         let splice = self.settings.zero_copy != ZeroCopy::Never && zerocopy::can_splice_into(fd);
+        let waits = conn.waits();
         let copied = match conn.plain_tcp() {
-            Some(tcp) if splice => match zerocopy::splice_socket_to_fd(tcp, fd) {
+            Some(tcp) if splice => match zerocopy::splice_socket_to_fd(tcp, fd, waits) {
                 Ok(Spliced::Done(n)) => Ok(n),
                 // A file system without splice support: go on with a buffer.
                 Ok(Spliced::Unsupported { pending }) => zerocopy::write_all_fd(fd, &pending)
@@ -67,9 +68,7 @@ impl Session {
                 ZeroCopy::Never => false,
             };
         let copied = match conn.plain_tcp() {
-            Some(tcp) if use_sendfile => {
-                zerocopy::sendfile_fd_to_socket(fd, tcp, self.settings.timeout)
-            }
+            Some(tcp) if use_sendfile => zerocopy::sendfile_fd_to_socket(fd, tcp, conn.waits()),
             _ => buffered_upload(&mut conn, fd),
         };
         let total = match copied {
@@ -92,7 +91,7 @@ impl Session {
             CopyError::File(io) => {
                 conn.abandon();
                 if self.is_connected() {
-                    let _ = self.getresp();
+                    let _ = self.await_final_reply();
                 }
                 Err(Error::Io {
                     context: "on the caller's file descriptor".into(),
@@ -142,6 +141,7 @@ fn into_io(e: Error) -> std::io::Error {
         Error::Io { source, .. } => source,
         Error::Timeout(what) => std::io::Error::new(std::io::ErrorKind::TimedOut, what),
         Error::Eof(what) => std::io::Error::new(std::io::ErrorKind::UnexpectedEof, what),
+        Error::Cancelled(_) => crate::cancel::cancelled_io(),
         other => std::io::Error::other(other.to_string()),
     }
 }

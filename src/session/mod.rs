@@ -4,6 +4,8 @@
 //! The methods are split by topic: [`commands`] (login, simple commands,
 //! file operations), [`transfers`] (data connections and transfers).
 
+mod abort;
+mod cancelled;
 mod commands;
 mod fd_transfers;
 mod listings;
@@ -12,8 +14,10 @@ mod tls;
 mod transfers;
 
 pub use settings::{Settings, ZeroCopy};
+pub use tls::IMPLICIT_PORT;
 pub use transfers::{DEFAULT_BLOCKSIZE, MAX_BLOCKSIZE, MAX_RETR_BLOCK, MAX_STOR_BLOCK};
 
+use crate::cancel::CancelToken;
 use crate::command::{self, quote, sanitize};
 use crate::data;
 use crate::debug::{Debug, DebugSink};
@@ -25,6 +29,7 @@ use crate::reply_reader;
 use crate::stream::NetStream;
 use std::io::Write;
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
@@ -50,6 +55,12 @@ struct TransferState {
     socket: Option<TcpStream>,
     /// The server still owes the final reply (226/426...) of a transfer.
     final_pending: bool,
+    /// The open transfer's command sends data (STOR, STOU, APPE).
+    upload: bool,
+    /// Set when the transfer's data connection was cut (reset) rather than
+    /// ended in order: its final reply is then awaited briefly, with a NOOP
+    /// resynchronisation (see abort.rs), as some servers send none.
+    cut: Arc<AtomicBool>,
 }
 
 /// An FTP client session.
@@ -65,12 +76,26 @@ pub struct Session {
     current_type: Option<char>,
     transfer: TransferState,
     tls: tls::TlsState,
+    /// Set from other threads to stop the running call.
+    cancel: CancelToken,
+    /// Final replies the server still owes for calls cancelled before
+    /// they came; the next call reads them first (see `read_owed_replies`).
+    owed_replies: u32,
 }
 
 impl Session {
     /// A new, unconnected session with default settings.
     pub fn new() -> Session {
         Session::default()
+    }
+
+    /// The token that cancels this session's running call from another
+    /// thread (or a signal handler): every wait notices it within
+    /// [`crate::cancel::SLICE`] and the call fails with
+    /// [`Error::Cancelled`]. The token stays set until reset; the C API
+    /// resets it at the start of each call.
+    pub fn cancel_token(&self) -> &CancelToken {
+        &self.cancel
     }
 
     /// The settings in force.
@@ -186,8 +211,9 @@ impl Session {
         let local = tcp
             .local_addr()
             .map_err(|e| Error::from_io("connecting", e))?;
-        let stream = NetStream::new(tcp, self.settings.timeout)
+        let mut stream = NetStream::new(tcp, self.settings.timeout)
             .map_err(|e| Error::from_io("configuring the connection", e))?;
+        stream.set_cancel(self.cancel.clone());
         self.control = Some(Control {
             reader: LineReader::with_capacity(8192, stream),
             peer,
@@ -195,6 +221,7 @@ impl Session {
             host: host.to_string(),
         });
         self.closed_because = None;
+        self.owed_replies = 0;
         self.welcome = None;
         self.epsv_refused = false;
         self.current_type = None;
@@ -225,7 +252,7 @@ impl Session {
         let source = self.source_addr()?;
         let mut last = None;
         for addr in addrs {
-            match data::connect_tcp(addr, source, self.settings.timeout) {
+            match data::connect_tcp(addr, source, self.settings.timeout, &self.cancel) {
                 Ok(tcp) => return Ok(tcp),
                 Err(e) => last = Some((addr, e)),
             }
@@ -254,6 +281,7 @@ impl Session {
     pub fn close(&mut self) {
         self.control = None;
         self.closed_because = None;
+        self.owed_replies = 0;
         self.transfer = TransferState::default();
         self.current_type = None;
     }
@@ -264,6 +292,7 @@ impl Session {
         if self.control.take().is_some() {
             self.closed_because = Some(why.to_string());
         }
+        self.owed_replies = 0;
         self.transfer.final_pending = false;
         self.transfer.socket = None;
     }
@@ -289,10 +318,35 @@ impl Session {
                 "a transfer is open: close it and read its reply with voidresp first".into(),
             ));
         }
-        if self.transfer.final_pending {
+        if self.transfer.final_pending && self.transfer.cut.load(Ordering::SeqCst) {
+            // Bounded, with a NOOP resynchronisation (see abort.rs).
+            self.await_final_reply()?;
+        } else if self.transfer.final_pending {
             self.transfer.final_pending = false;
             self.transfer.socket = None;
             self.read_reply()?;
+        }
+        self.read_owed_replies()
+    }
+
+    /// Reads the final replies owed for calls that were cancelled before
+    /// their reply came (1xx preliminary replies do not count), so the
+    /// session is back in step. A failure closes the connection, as for
+    /// any reply; a cancel leaves the rest owed.
+    fn read_owed_replies(&mut self) -> Result<()> {
+        while self.owed_replies > 0 {
+            let owed = self.owed_replies;
+            // read_reply counts one more if it is cancelled before the reply.
+            self.owed_replies = 0;
+            match self.read_reply() {
+                Ok(r) => self.owed_replies = owed - u32::from(r.class() != b'1'),
+                Err(e) => {
+                    if self.control.is_some() {
+                        self.owed_replies = owed;
+                    }
+                    return Err(e);
+                }
+            }
         }
         Ok(())
     }
@@ -304,13 +358,41 @@ impl Session {
         let Some(ctl) = self.control.as_mut() else {
             return Err(self.not_connected());
         };
+        // A cancel before the first byte leaves nothing sent and the
+        // session in step; after it, the command is cut and the session
+        // must close.
+        if let Err(e) = self.cancel.check() {
+            return Err(Error::from_io(
+                "before sending a command (nothing was sent)",
+                e,
+            ));
+        }
         self.debug.emit(1, || format!("*cmd* {}", sanitize(cmd)));
         self.debug
             .emit(2, || format!("*put* {}", sanitize(&format!("{cmd}\r\n"))));
-        if let Err(e) = ctl.reader.get_mut().write_all(&bytes) {
-            let err = Error::from_io("sending a command", e);
-            self.drop_control(&err);
-            return Err(err);
+        let mut rest = &bytes[..];
+        while !rest.is_empty() {
+            match ctl.reader.get_mut().write(rest) {
+                Ok(0) => {
+                    let err =
+                        Error::from_io("sending a command", std::io::ErrorKind::WriteZero.into());
+                    self.drop_control(&err);
+                    return Err(err);
+                }
+                Ok(n) => rest = &rest[n..],
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) if rest.len() == bytes.len() && crate::cancel::is_cancelled_io(&e) => {
+                    return Err(Error::from_io(
+                        "before sending a command (nothing was sent)",
+                        e,
+                    ));
+                }
+                Err(e) => {
+                    let err = Error::from_io("sending a command", e);
+                    self.drop_control(&err);
+                    return Err(err);
+                }
+            }
         }
         let upper = cmd.trim_start().to_ascii_uppercase();
         if upper.starts_with("TYPE") || upper.starts_with("REIN") || upper.starts_with("USER") {
@@ -333,10 +415,35 @@ impl Session {
         ctl.reader
             .get_mut()
             .set_deadline(timeout.map(|t| Instant::now() + t));
+        // Nothing is consumed before the reply's first byte is here, so a
+        // cancel until then leaves the session in step: the reply is owed
+        // and the next call reads it first.
+        if let Err(e) = ctl.reader.wait_for_data() {
+            ctl.reader.get_mut().set_deadline(None);
+            if crate::cancel::is_cancelled_io(&e) {
+                self.owed_replies += 1;
+                return Err(Error::Cancelled(
+                    "while waiting for the server's reply (the session stays usable: \
+                     the next call reads that reply first)"
+                        .into(),
+                ));
+            }
+            let err = Error::from_io("while waiting for a reply", e);
+            self.drop_control(&err);
+            return Err(err);
+        }
         let result = reply_reader::read_reply(&mut ctl.reader, encoding, |line| {
             debug.emit(2, || {
                 format!("*get* {}", quote(&encoding.decode_lossy(line)))
             });
+        })
+        .map_err(|e| match e {
+            Error::Cancelled(_) => Error::Cancelled(
+                "in the middle of a reply (the control connection was closed: \
+                 it could not be kept in step)"
+                    .into(),
+            ),
+            other => other,
         });
         ctl.reader.get_mut().set_deadline(None);
         match result {
@@ -387,8 +494,22 @@ impl Session {
         if self.control.is_none() {
             return Err(self.not_connected());
         }
+        if self.transfer.final_pending
+            && !self.transfer_open()
+            && self.transfer.cut.load(Ordering::SeqCst)
+        {
+            // The final reply of a transfer whose data connection was cut:
+            // 1xx skipped, bounded wait, NOOP resynchronisation when it
+            // never comes (see abort.rs).
+            return match self.await_final_reply()? {
+                Some(r) => r.into_result(),
+                None => Err(abort::no_final_reply()),
+            };
+        }
         self.transfer.final_pending = false;
         self.transfer.socket = None;
+        // A reply owed by a cancelled wait is the one this call reads.
+        self.owed_replies = self.owed_replies.saturating_sub(1);
         self.read_reply()?.into_result()
     }
 
@@ -430,12 +551,18 @@ impl Session {
         self.control.as_ref().map(|c| c.reader.get_ref().tcp())
     }
 
-    pub(crate) fn new_transfer_token(&mut self, socket: Option<TcpStream>) -> Arc<()> {
+    pub(crate) fn new_transfer_token(
+        &mut self,
+        socket: Option<TcpStream>,
+        upload: bool,
+    ) -> Arc<()> {
         let token = Arc::new(());
         self.transfer = TransferState {
             token: Arc::downgrade(&token),
             socket,
             final_pending: true,
+            upload,
+            cut: Arc::default(),
         };
         token
     }

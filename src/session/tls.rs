@@ -4,7 +4,7 @@
 use super::Session;
 use crate::error::{Error, Result};
 use crate::stream::{NetStream, Transport};
-use crate::tls::{client_handshake, TlsConfig, TlsContext};
+use crate::tls::{client_handshake, HandshakeLimits, SessionStore, TlsConfig, TlsContext};
 use std::net::TcpStream;
 
 /// The default port of implicit FTPS.
@@ -21,11 +21,21 @@ pub(crate) struct TlsState {
     pub(crate) implicit: bool,
     /// PROT P in force: data connections are TLS.
     protect_data: bool,
+    /// `prot_c` was called on this connection: login leaves data clear.
+    clear_data_asked: bool,
+    /// `login` succeeded on this connection.
+    logged_in: bool,
+    /// The control connection was already given time to deliver its TLS
+    /// 1.3 session tickets (see `secure_data`).
+    tickets_awaited: bool,
 }
 
 impl TlsState {
     pub(crate) fn reset_for_new_connection(&mut self) {
         self.protect_data = false;
+        self.clear_data_asked = false;
+        self.logged_in = false;
+        self.tickets_awaited = false;
         if let Some(ctx) = &self.context {
             ctx.store.clear();
         }
@@ -112,7 +122,11 @@ impl Session {
         let timeout = self.settings.timeout;
         let _ = tcp.set_read_timeout(timeout);
         let _ = tcp.set_write_timeout(timeout);
-        match client_handshake(ctx, tcp, &ctl.host, None, true) {
+        let limits = HandshakeLimits {
+            timeout,
+            cancel: &self.cancel,
+        };
+        match client_handshake(ctx, tcp, &ctl.host, None, true, limits) {
             Ok(tls) => {
                 stream.put_transport(Transport::Tls(Box::new(tls)));
                 stream
@@ -166,21 +180,48 @@ impl Session {
         Ok(())
     }
 
-    /// ftplib's `prot_p`: PBSZ 0 then PROT P; data connections are TLS from now on.
+    /// ftplib's `prot_p`: PBSZ 0 then PROT P; data connections are TLS from
+    /// now on. [`Session::login`] does this by itself on TLS sessions.
     pub fn prot_p(&mut self) -> Result<()> {
         self.require_secured()?;
+        self.tls.clear_data_asked = false;
         self.send_void("PBSZ 0")?;
         self.send_void("PROT P")?;
         self.tls.protect_data = true;
         Ok(())
     }
 
-    /// ftplib's `prot_c`: PROT C; data connections are clear text from now on.
+    /// ftplib's `prot_c`: PROT C; data connections are clear text from now
+    /// on. Before login (connected, secured or not, PROT P not sent) nothing
+    /// is sent: it only stops [`Session::login`] from protecting the data
+    /// connections (which are clear until PROT P anyway).
     pub fn prot_c(&mut self) -> Result<()> {
+        if !self.is_tls_session() {
+            return Err(not_tls());
+        }
+        self.begin()?;
+        if !self.tls.logged_in && !self.tls.protect_data {
+            self.tls.clear_data_asked = true;
+            return Ok(());
+        }
         self.require_secured()?;
+        self.tls.clear_data_asked = true;
         self.send_void("PROT C")?;
         self.tls.protect_data = false;
         Ok(())
+    }
+
+    /// After a successful login on a TLS session: PBSZ 0 + PROT P unless
+    /// `prot_c` was called on this connection (or PROT P is already in
+    /// force), so file data never travels in clear over a session the
+    /// caller asked to be TLS, unless the caller asked for it. A refusal
+    /// is returned (the session stays logged in and in step).
+    pub(crate) fn protect_after_login(&mut self) -> Result<()> {
+        self.tls.logged_in = true;
+        if !self.is_tls_session() || self.tls.clear_data_asked || self.tls.protect_data {
+            return Ok(());
+        }
+        self.prot_p()
     }
 
     /// ftplib's `ccc`: CCC, then a TLS shutdown that keeps the TCP
@@ -217,8 +258,10 @@ impl Session {
     pub(crate) fn secure_data(&mut self, tcp: TcpStream) -> Result<NetStream> {
         let timeout = self.settings.timeout;
         if !self.tls.protect_data {
-            return NetStream::new(tcp, timeout)
-                .map_err(|e| Error::from_io("configuring the data connection", e));
+            let mut stream = NetStream::new(tcp, timeout)
+                .map_err(|e| Error::from_io("configuring the data connection", e))?;
+            stream.set_cancel(self.cancel.clone());
+            return Ok(stream);
         }
         tcp.set_read_timeout(timeout)
             .and_then(|()| tcp.set_write_timeout(timeout))
@@ -228,9 +271,12 @@ impl Session {
             .as_ref()
             .map(|c| c.host.clone())
             .ok_or_else(|| self.not_connected())?;
-        if self.context()?.store.is_empty() {
+        if self.context()?.store.is_empty() && !self.tls.tickets_awaited {
             // TLS 1.3 sends its session tickets after the handshake: make
             // sure they have been read before the data connection needs one.
+            // Once per connection: a server that sends none (Pure-FTPd)
+            // would otherwise cost this wait on every data connection.
+            self.tls.tickets_awaited = true;
             if let Some(ctl) = self.control.as_mut() {
                 ctl.reader
                     .get_mut()
@@ -241,11 +287,22 @@ impl Session {
             .control
             .as_ref()
             .and_then(|c| c.reader.get_ref().tls_session());
+        let cancel = self.cancel.clone();
         let ctx = self.context()?;
-        let session = ctx.store.take().or(control_session);
-        let tls = client_handshake(ctx, tcp, &host, session.as_ref(), false)?;
+        // Always a fresh copy (see tls/resume.rs): OpenSSL may have marked
+        // the objects of earlier connections as not resumable.
+        let session = ctx
+            .store
+            .take()
+            .or_else(|| control_session.as_deref().and_then(SessionStore::copy));
+        let limits = HandshakeLimits {
+            timeout,
+            cancel: &cancel,
+        };
+        let tls = client_handshake(ctx, tcp, &host, session.as_ref(), false, limits)?;
         let mut stream = NetStream::new_tls(tls, timeout)
             .map_err(|e| Error::from_io("configuring the data connection", e))?;
+        stream.set_cancel(self.cancel.clone());
         stream
             .set_idle_timeout(timeout)
             .map_err(|e| Error::from_io("configuring the data connection", e))?;

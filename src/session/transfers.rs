@@ -53,9 +53,13 @@ impl Session {
         crate::command::check_line(cmd, "the command")?;
         let (tcp, resp) = if self.settings.passive {
             let addr = self.passive_address()?;
-            let tcp = data::connect_tcp(addr, self.data_source()?, self.settings.timeout).map_err(
-                |e| Error::from_io(&format!("opening the data connection to {addr}"), e),
-            )?;
+            let tcp = data::connect_tcp(
+                addr,
+                self.data_source()?,
+                self.settings.timeout,
+                &self.cancel,
+            )
+            .map_err(|e| Error::from_io(&format!("opening the data connection to {addr}"), e))?;
             let resp = self.start_transfer(cmd, rest)?;
             (tcp, resp)
         } else {
@@ -67,8 +71,14 @@ impl Session {
             self.send_void(&data::port_command(addr))?;
             let resp = self.start_transfer(cmd, rest)?;
             let server_ip = self.peer()?.ip();
-            match data::accept(&listener, server_ip, self.settings.timeout) {
+            match data::accept(&listener, server_ip, self.settings.timeout, &self.cancel) {
                 Ok(tcp) => (tcp, resp),
+                Err(e @ Error::Cancelled(_)) => {
+                    // The server cannot connect once the listener is gone:
+                    // its final reply (425) is read by the next call.
+                    self.owed_replies += 1;
+                    return Err(e);
+                }
                 Err(e) => {
                     // The server owes a reply we cannot wait for in step.
                     self.drop_control(&e);
@@ -83,7 +93,7 @@ impl Session {
         };
         // The server owes the final reply from here on.
         let dup = tcp.try_clone().ok();
-        let token = self.new_transfer_token(dup);
+        let token = self.new_transfer_token(dup, is_upload(cmd));
         let stream = match self.secure_data(tcp) {
             Ok(stream) => stream,
             Err(e) => {
@@ -91,7 +101,10 @@ impl Session {
                 return self.fail_transfer(None, e);
             }
         };
-        Ok((DataConn::new(stream, token), size))
+        let mut conn = DataConn::new(stream, token);
+        conn.set_upload(is_upload(cmd));
+        conn.set_cut_flag(self.transfer.cut.clone());
+        Ok((conn, size))
     }
 
     /// ftplib's `transfercmd`: [`Session::ntransfercmd`] without the size.
@@ -169,31 +182,41 @@ impl Session {
     /// stops sending and answers 426, or 226 if it had finished). An upload
     /// is closed in order, because some servers (pyftpdlib) send no final
     /// reply at all for a reset upload and the session would fall out of
-    /// step; the server keeps what it received, which may be partial.
+    /// step; the server keeps what it received, which may be partial. A
+    /// final reply that does not come within a few seconds is not waited
+    /// for: the session resynchronises with NOOP (see abort.rs).
     fn stop(&mut self, conn: DataConn, why: Error, upload: bool) -> Error {
+        if matches!(why, Error::Cancelled(_)) {
+            return self.cancelled_transfer(Some(conn), why);
+        }
         if upload {
             let _ = conn.finish();
         } else {
             conn.abandon();
         }
         if self.control.is_some() {
-            let _ = self.getresp();
+            let _ = self.await_final_reply();
         }
         why
     }
 
     /// Ends a transfer whose data connection failed: the server's final
     /// reply, when it is an error, explains best (a 426 gives `Temp`);
-    /// otherwise the data connection's error is returned.
+    /// otherwise the data connection's error is returned. The final reply
+    /// is awaited as in [`Session::stop`] (NOOP resynchronisation).
     pub(crate) fn fail_transfer<T>(&mut self, conn: Option<DataConn>, err: Error) -> Result<T> {
+        if matches!(err, Error::Cancelled(_)) {
+            return Err(self.cancelled_transfer(conn, err));
+        }
         if let Some(c) = conn {
             c.abandon();
         }
         if self.control.is_none() {
             return Err(err);
         }
-        match self.getresp() {
-            Err(reply_err @ (Error::Temp(_) | Error::Perm(_))) => Err(reply_err),
+        match self.await_final_reply() {
+            Ok(Some(r)) if r.class() == b'4' => Err(Error::Temp(r)),
+            Ok(Some(r)) if r.class() == b'5' => Err(Error::Perm(r)),
             _ => Err(err),
         }
     }
@@ -224,6 +247,12 @@ impl Session {
                 Ok(n) => {
                     total += n as u64;
                     for piece in buf[..n].chunks(block) {
+                        // A cancel (or a deferred free) that came during
+                        // a callback stops the next one.
+                        if let Err(e) = self.cancel.check() {
+                            let e = Error::from_io("between two data callbacks", e);
+                            return self.fail_transfer(Some(conn), e);
+                        }
                         if let Err(e) = on_data(piece) {
                             return Err(self.stop(conn, e, false));
                         }
@@ -265,6 +294,10 @@ impl Session {
                     self.debug.emit(3, || {
                         format!("*retr* {}", quote(&String::from_utf8_lossy(&text)))
                     });
+                    if let Err(e) = self.cancel.check() {
+                        let e = Error::from_io("between two line callbacks", e);
+                        return self.fail_transfer(Some(reader.into_inner()), e);
+                    }
                     if let Err(e) = on_line(&text) {
                         return Err(self.stop(reader.into_inner(), e, false));
                     }
@@ -372,6 +405,14 @@ impl Session {
         }
         self.complete_transfer(conn)
     }
+}
+
+/// True for the commands whose data goes to the server.
+fn is_upload(cmd: &str) -> bool {
+    let verb = cmd.split_whitespace().next().unwrap_or("");
+    ["STOR", "STOU", "APPE"]
+        .iter()
+        .any(|v| verb.eq_ignore_ascii_case(v))
 }
 
 /// Appends `line` with ftplib's storlines rule: CRLF kept; otherwise one

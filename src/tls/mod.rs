@@ -4,10 +4,12 @@
 
 mod config;
 mod handshake;
+mod pem;
 mod resume;
 
 pub use config::{TlsConfig, TlsVersion};
-pub(crate) use handshake::client_handshake;
+pub(crate) use handshake::{client_handshake, HandshakeLimits};
+pub use pem::{PemCerts, PemIdentity};
 pub(crate) use resume::SessionStore;
 
 use openssl::ssl::SslContext;

@@ -15,8 +15,11 @@ pub struct Conn {
     reader: BufReader<TcpStream>,
     writer: TcpStream,
     data_listener: Option<TcpListener>,
-    /// Every command line received, in order.
+    /// Every command line received, in order (Telnet IP and DM removed,
+    /// as servers do: see [`Conn::read_cmd`]).
     pub received: Vec<String>,
+    /// Every command line received, exactly as sent (CRLF removed).
+    pub raw_received: Vec<Vec<u8>>,
 }
 
 impl Conn {
@@ -71,6 +74,21 @@ impl Conn {
         }
     }
 
+    /// Reads and discards whatever the client sends (say, a TLS
+    /// ClientHello) until it closes the connection; panics if it does not
+    /// within the read timeout.
+    pub fn discard_until_close(&mut self) {
+        let mut sink = [0u8; 4096];
+        loop {
+            match self.reader.read(&mut sink) {
+                Ok(0) => return,
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::ConnectionReset => return,
+                Err(e) => panic!("scripted server expected the client to close, got error {e}"),
+            }
+        }
+    }
+
     /// Closes the passive listener without accepting: a data connection the
     /// client already opened (queued by the kernel) is reset.
     pub fn close_passive(&mut self) {
@@ -85,7 +103,10 @@ impl Conn {
         }
     }
 
-    /// Reads the next command line (without CRLF); `None` when the client closed.
+    /// Reads the next command line (without CRLF); `None` when the client
+    /// closed. Telnet "Interrupt Process" and "Data Mark" (IAC IP, IAC DM,
+    /// which RFC 959 puts before ABOR) are removed, as servers do; the raw
+    /// line is kept in [`Conn::raw_received`].
     pub fn read_cmd(&mut self) -> Option<String> {
         let mut line = Vec::new();
         match self.reader.read_until(b'\n', &mut line) {
@@ -94,7 +115,8 @@ impl Conn {
                 while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
                     line.pop();
                 }
-                let s = String::from_utf8_lossy(&line).into_owned();
+                self.raw_received.push(line.clone());
+                let s = String::from_utf8_lossy(&strip_telnet(&line)).into_owned();
                 self.received.push(s.clone());
                 Some(s)
             }
@@ -186,6 +208,21 @@ impl Conn {
     }
 }
 
+/// `line` without Telnet IAC IP and IAC DM.
+fn strip_telnet(line: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(line.len());
+    let mut i = 0;
+    while i < line.len() {
+        if line[i] == 0xff && matches!(line.get(i + 1), Some(0xf4) | Some(0xf2)) {
+            i += 2;
+            continue;
+        }
+        out.push(line[i]);
+        i += 1;
+    }
+    out
+}
+
 /// A running scripted server (one control connection).
 pub struct ScriptedServer {
     addr: SocketAddr,
@@ -215,6 +252,7 @@ impl ScriptedServer {
                 writer: sock,
                 data_listener: None,
                 received: Vec::new(),
+                raw_received: Vec::new(),
             };
             script(&mut conn);
             conn.received.clone()

@@ -61,6 +61,7 @@ static void test_version_and_names(void)
         {FTP_ERROR_CALLBACK, "FTP_ERROR_CALLBACK"},
         {FTP_ERROR_ENCODING, "FTP_ERROR_ENCODING"},
         {FTP_ERROR_INTERNAL, "FTP_ERROR_INTERNAL"},
+        {FTP_ERROR_CANCELLED, "FTP_ERROR_CANCELLED"},
     };
     size_t i;
     tu_step("ftp_version / ftp_result_name");
@@ -80,6 +81,7 @@ static void test_version_and_names(void)
     CHECK_INT(NULL, FTP_ERROR_CALLBACK, 11);
     CHECK_INT(NULL, FTP_ERROR_ENCODING, 12);
     CHECK_INT(NULL, FTP_ERROR_INTERNAL, 13);
+    CHECK_INT(NULL, FTP_ERROR_CANCELLED, 14);
     CHECK_INT(NULL, FTP_NO_REST, -1);
     for (i = 0; i < sizeof names / sizeof names[0]; i++) {
         const char *n = ftp_result_name(names[i].r);
@@ -100,7 +102,7 @@ static void test_version_and_names(void)
 static void test_unknown_result_name(void)
 {
     tu_step("ftp_result_name of values outside the enum");
-    CHECK_STR(NULL, ftp_result_name((ftp_result)14), "FTP_UNKNOWN_RESULT");
+    CHECK_STR(NULL, ftp_result_name((ftp_result)15), "FTP_UNKNOWN_RESULT");
     CHECK_STR(NULL, ftp_result_name((ftp_result)99), "FTP_UNKNOWN_RESULT");
     CHECK_STR(NULL, ftp_result_name((ftp_result)-1), "FTP_UNKNOWN_RESULT");
 }
@@ -109,6 +111,7 @@ static void test_frees_and_null_getters(void)
 {
     tu_step("frees of NULL, getters on NULL");
     ftp_session_free(NULL);            /* no-op, no crash */
+    CHECK_OK(NULL, ftp_transfer_close(NULL)); /* a no-op too, like the frees */
     CHECK(NULL, ftp_getwelcome(NULL) == NULL);
     CHECK_STR(NULL, ftp_last_response(NULL), "");
     CHECK_INT(NULL, ftp_last_code(NULL), 0);
@@ -156,7 +159,6 @@ static void test_null_arguments(void)
     CHECK(NULL, t == NULL);
     CHECK_RES(NULL, ftp_transfer_read(NULL, buf, sizeof buf, &n), E);
     CHECK_RES(NULL, ftp_transfer_write(NULL, buf, sizeof buf), E);
-    CHECK_RES(NULL, ftp_transfer_close(NULL), E);
     CHECK_RES(NULL, ftp_mlsd(NULL, NULL, NULL, 0, mlsd_cb, NULL), E);
     CHECK_RES(NULL, ftp_nlst(NULL, NULL, line_cb, NULL), E);
     CHECK_RES(NULL, ftp_dir(NULL, NULL, line_cb, NULL), E);

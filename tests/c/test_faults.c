@@ -27,7 +27,7 @@
  *
  * Usage: test_faults [SCENARIO...]   (no argument: all of them)
  */
-#include "testutil.h"
+#include "scripted.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -42,92 +42,6 @@
 #define TIMEOUT_MS 2000 /* the session timeout of every scenario */
 #define LATE_MS 1500    /* how late after it a TIMEOUT may come */
 #define U_FFFD "\xef\xbf\xbd"
-
-/* ---------------------------------------------------- the server process */
-
-static pid_t srv_pid = -1;
-static const char *srv_name = "";
-
-static const char *server_path(void)
-{
-    const char *p = getenv("FTP_SCRIPTED_SERVER");
-    if (p != NULL && p[0] != '\0') return p;
-#ifdef FTP_SCRIPTED_SERVER_PATH
-    return FTP_SCRIPTED_SERVER_PATH;
-#else
-    return NULL;
-#endif
-}
-
-/* atexit: a failed CHECK must not leave our server child behind. */
-static void kill_server(void)
-{
-    if (srv_pid > 0) {
-        kill(srv_pid, SIGKILL);
-        waitpid(srv_pid, NULL, 0);
-        srv_pid = -1;
-    }
-}
-
-/* Starts `ftp-scripted-server name` and returns the port it listens on. */
-static uint16_t srv_start(const char *name)
-{
-    const char *path = server_path();
-    char line[64];
-    size_t n = 0;
-    unsigned port = 0;
-    int fds[2];
-
-    tu_step("scenario: %s", name);
-    srv_name = name;
-    CHECK_MSG(NULL, path != NULL, "set FTP_SCRIPTED_SERVER to the ftp-scripted-server binary");
-    CHECK(NULL, pipe(fds) == 0);
-    fflush(stdout);
-    fflush(stderr);
-    srv_pid = fork();
-    CHECK(NULL, srv_pid >= 0);
-    if (srv_pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        execl(path, path, name, (char *)NULL);
-        fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
-        _exit(127);
-    }
-    close(fds[1]);
-    /* "PORT <n>\n", within 10 s. */
-    while (n < sizeof line - 1 && (n == 0 || line[n - 1] != '\n')) {
-        struct pollfd p = {fds[0], POLLIN, 0};
-        ssize_t r;
-        CHECK_MSG(NULL, poll(&p, 1, 10000) == 1, "%s printed no port within 10 s", path);
-        r = read(fds[0], line + n, sizeof line - 1 - n);
-        if (r < 0 && errno == EINTR) continue;
-        CHECK_MSG(NULL, r > 0, "%s exited before printing its port", path);
-        n += (size_t)r;
-    }
-    line[n] = '\0';
-    close(fds[0]);
-    CHECK_MSG(NULL, sscanf(line, "PORT %u", &port) == 1 && port > 0 && port < 65536,
-              "bad first line from %s: \"%s\"", path, line);
-    return (uint16_t)port;
-}
-
-/* Waits for the server; true if its scenario's expectations held. */
-static bool srv_wait(void)
-{
-    int status = 0;
-    CHECK(NULL, waitpid(srv_pid, &status, 0) == srv_pid);
-    srv_pid = -1;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
-    fprintf(stderr, "the server of scenario %s failed (status 0x%x): see its message above\n",
-            srv_name, status);
-    return false;
-}
-
-static void srv_finish(void)
-{
-    CHECK_MSG(NULL, srv_wait(), "scenario %s: the server's expectations failed", srv_name);
-}
 
 /* ------------------------------------------------------------ clients */
 
@@ -210,15 +124,6 @@ static void check_time(const char *file, int line, const ftp_session *s, const c
         CHECK_CODE(s, 221);                                                 \
     } while (0)
 
-/* The scenarios' data: byte i is (i * 31 + 7) % 251 (scenarios::payload). */
-static uint8_t *payload(size_t len)
-{
-    uint8_t *p = malloc(len ? len : 1);
-    size_t i;
-    CHECK(NULL, p != NULL);
-    for (i = 0; i < len; i++) p[i] = (uint8_t)((i * 31 + 7) % 251);
-    return p;
-}
 
 /* The data received must be payload(len). */
 static void check_payload(const ftp_session *s, const tu_buf *b, size_t len)
@@ -895,10 +800,7 @@ static void t_injection(void)
 
 /* ---------------------------------------------------------------- main */
 
-static const struct {
-    const char *name;
-    void (*run)(void);
-} TESTS[] = {
+static const srv_case TESTS[] = {
     {"cut-welcome", t_cut_welcome},
     {"cut-reply", t_cut_reply_single},
     {"cut-multiline", t_cut_multiline},
@@ -937,44 +839,7 @@ static const struct {
     {"injection", t_injection},
 };
 
-/* Runs one scenario in a child process, so that a failed CHECK (which
- * exits) ends only that scenario; true if it passed. */
-static bool run_isolated(size_t i)
-{
-    int status = 0;
-    pid_t pid;
-    fflush(stdout);
-    fflush(stderr);
-    pid = fork();
-    CHECK(NULL, pid >= 0);
-    if (pid == 0) {
-        atexit(kill_server);
-        TESTS[i].run();
-        exit(0);
-    }
-    CHECK(NULL, waitpid(pid, &status, 0) == pid);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
-    fprintf(stderr, "FAILED: scenario %s (status 0x%x)\n", TESTS[i].name, status);
-    return false;
-}
-
 int main(int argc, char **argv)
 {
-    size_t i, ntests = sizeof TESTS / sizeof TESTS[0], ran = 0, failed = 0;
-    int a;
-    for (i = 0; i < ntests; i++) {
-        bool wanted = argc == 1;
-        for (a = 1; a < argc && !wanted; a++) wanted = strcmp(TESTS[i].name, argv[a]) == 0;
-        if (!wanted) continue;
-        ran++;
-        if (!run_isolated(i)) failed++;
-    }
-    CHECK_MSG(NULL, ran > 0 && (argc == 1 || ran == (size_t)(argc - 1)),
-              "unknown scenario name among the arguments");
-    if (failed > 0) {
-        fprintf(stderr, "test_faults: %zu of %zu scenarios FAILED\n", failed, ran);
-        return 1;
-    }
-    printf("test_faults: all %zu scenarios passed\n", ran);
-    return 0;
+    return srv_run_cases("test_faults", TESTS, sizeof TESTS / sizeof TESTS[0], argc, argv);
 }

@@ -32,8 +32,10 @@
  * session goes on; pyftpdlib's test server: 200, clear-text control, data
  * still protected), a client certificate (FTP_TEST_TLS_DIR), and local files
  * OpenSSL cannot use (a non-PEM CA file, a key not matching its
- * certificate): FTP_ERROR_TLS after the 234, and the session is closed
- * rather than used in clear text.
+ * certificate): FTP_ERROR_TLS from the setter with a reason in
+ * ftp_tls_config_last_error; a CA file spoilt after the setter:
+ * FTP_ERROR_TLS after the 234, and the session is closed rather than used
+ * in clear text.
  *
  * Every download is compared with the file on disk, every upload by reading
  * the file the server wrote.
@@ -453,6 +455,18 @@ static void test_explicit_sequence(void)
         tu_lines_dump(&dbg, "debug");
         CHECK_MSG(s, 0, "expected *cmd* 'AUTH TLS' (once) before *cmd* 'USER anonymous'");
     }
+    /* Protected data by default: login ends with PBSZ 0 + PROT P (once
+     * each, after USER), and its result is still the login's 230. */
+    {
+        int pbsz_at = tu_lines_index(&dbg, "*cmd* 'PBSZ 0'");
+        int prot_at = tu_lines_index(&dbg, "*cmd* 'PROT P'");
+        if (pbsz_at < user_at || prot_at < pbsz_at ||
+            tu_lines_count_prefix(&dbg, "*cmd* 'PBSZ") != 1 ||
+            tu_lines_count_prefix(&dbg, "*cmd* 'PROT") != 1) {
+            tu_lines_dump(&dbg, "debug");
+            CHECK_MSG(s, 0, "expected *cmd* 'PBSZ 0' then *cmd* 'PROT P' after USER, once each");
+        }
+    }
     CHECK_MSG(s, tu_lines_count_containing(&dbg, "234") >= 1, "no 234 reply to AUTH TLS");
     tu_lines_free(&dbg);
 
@@ -463,21 +477,13 @@ static void test_explicit_sequence(void)
     CHECK_OK(s, ftp_pwd(s, &p));
     CHECK_STR(s, p, "/");
 
-    tu_step("explicit: before PROT P a transfer is refused (force_anon_data_ssl)");
+    tu_step("explicit: without ftp_prot_p the first transfer is protected (vsftpd "
+            "refuses clear data: force_anon_data_ssl)");
     CHECK_OK(s, ftp_cwd(s, "pub"));
-    {
-        tu_buf b;
-        ftp_result r;
-        memset(&b, 0, sizeof b);
-        r = ftp_retrbinary(s, "RETR hello.txt", tu_buf_sink, &b, 0, FTP_NO_REST);
-        CHECK_MSG(s, r == FTP_ERROR_PERM, "RETR under PROT C gave %s", ftp_result_name(r));
-        CHECK_CODE(s, 522);
-        CHECK_INT(s, b.len, 0);
-        tu_buf_free(&b);
-    }
+    retr_compare(s, VS_PUB, "hello.txt");
     CHECK_NOOP(s);
 
-    tu_step("explicit: PBSZ 0 + PROT P");
+    tu_step("explicit: PBSZ 0 + PROT P again (explicit call still fine)");
     CHECK_OK(s, ftp_prot_p(s));
     CHECK_CODE(s, 200);
 
@@ -925,13 +931,25 @@ static void test_local_files(void)
     char *tmp, *junk;
     ftp_tls_config *c;
 
-    tu_step("a CA file that is not PEM: accepted by the setter, the login fails (TLS)");
+    tu_step("a CA file that is not PEM: refused by the setter (TLS, with a reason)");
     tmp = mkdtemp(tmpl);
     CHECK(NULL, tmp != NULL);
     junk = tu_path(tmp, "junk.pem");
     tu_write_file(junk, "not a certificate\n", 18);
     c = ftp_tls_config_new();
+    CHECK_RES(NULL, ftp_tls_config_set_ca_file(c, junk), FTP_ERROR_TLS);
+    CHECK_MSG(NULL, strstr(ftp_tls_config_last_error(c), "CA file") != NULL,
+              "ftp_tls_config_last_error: \"%s\"", ftp_tls_config_last_error(c));
+    tu_step("a CA file spoilt after the setter: the login fails (TLS), nothing in clear");
+    {
+        size_t len;
+        uint8_t *ca = tu_slurp(CAFILE, &len);
+        tu_write_file(junk, ca, len);
+        free(ca);
+    }
     CHECK_OK(NULL, ftp_tls_config_set_ca_file(c, junk));
+    CHECK_STR(NULL, ftp_tls_config_last_error(c), "");
+    tu_write_file(junk, "not a certificate\n", 18); /* each session reads it again */
     local_failure(c, "CA file", junk, tmp);
     ftp_tls_config_free(c);
     free(junk);
@@ -955,8 +973,9 @@ static void test_local_files(void)
 
         tu_step("client certificate with a key that does not match it -> FTP_ERROR_TLS");
         c = ca_config();
-        CHECK_OK(NULL, ftp_tls_config_set_client_cert(c, sscert, key));
-        local_failure(c, "key values mismatch", NULL, NULL); /* OpenSSL: X509_check_private_key */
+        CHECK_RES(NULL, ftp_tls_config_set_client_cert(c, sscert, key), FTP_ERROR_TLS);
+        CHECK_MSG(NULL, strstr(ftp_tls_config_last_error(c), "does not match") != NULL,
+                  "ftp_tls_config_last_error: \"%s\"", ftp_tls_config_last_error(c));
         ftp_tls_config_free(c);
         free(cert);
         free(key);

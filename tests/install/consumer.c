@@ -15,6 +15,10 @@ int main(void) {
     ftp_tls_config *c = ftp_tls_config_new();
     ok = ok && c != NULL;
     ftp_tls_config_free(c);
-    printf("libftp %s %s\n", ftp_version(), ok ? "ok" : "FAILED");
+    /* The header's version macros match the installed library. */
+    char v[64];
+    snprintf(v, sizeof v, "%d.%d.%d", FTP_VERSION_MAJOR, FTP_VERSION_MINOR, FTP_VERSION_PATCH);
+    ok = ok && strcmp(v, ftp_version()) == 0;
+    printf("libftp %s (header %s) %s\n", ftp_version(), v, ok ? "ok" : "FAILED");
     return ok ? 0 : 1;
 }

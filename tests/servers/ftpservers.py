@@ -31,6 +31,21 @@ Servers (all by default; --only picks some):
   badcert  three explicit FTPS vsftpd servers (only AUTH TLS and the
            handshake matter) whose certificate is for the wrong host
            (DNS:wrong.example), expired, or self-signed.
+  proftpd  ProFTPD 1.3.8 on 127.0.0.1: user `tester` / `secret` (virtual,
+           chrooted to FTP_TEST_PROFTPD_ROOT, fixtures at its top), MLSD.
+  proftpds ProFTPD explicit FTPS (mod_tls): TLSRequired on, data
+           connections must resume the control connection's TLS session
+           (plain ftplib: "425 Unable to build data connection: Operation
+           not permitted"); HOST "localhost".  See proftpd.py.
+  proftpdi the same with implicit FTPS (UseImplicitSSL).
+  pureftpd Pure-FTPd 1.0.50 on 127.0.0.1: tester/secret from a PureDB
+           (virtual, chrooted), MLSD; no anonymous.
+  pureftpds Pure-FTPd with -Y 3: TLS required on control and data
+           connections (reuse not demanded); HOST "localhost".  See
+           pureftpd.py.
+  ProFTPD and Pure-FTPd run from the .debs unpacked by
+  scripts/install-test-servers.sh (see debcache.py: $FTP_TEST_SERVERS_CACHE
+  or ~/.cache/libftp-servers); without them those servers fail to start.
 
 TLS files (made at start in <workdir>/tls, FTP_TEST_TLS_DIR, RSA 2048):
   ca.pem (FTP_TEST_TLS_CAFILE) and ca-key.pem: the test CA
@@ -74,10 +89,15 @@ ENV KEYS
   FTP_TEST_VSFTPDI_HOST=localhost FTP_TEST_VSFTPDI_PORT FTP_TEST_VSFTPDI_ROOT
   FTP_TEST_BADCERT_HOST=localhost FTP_TEST_BADCERT_WRONGHOST_PORT
   FTP_TEST_BADCERT_EXPIRED_PORT   FTP_TEST_BADCERT_SELFSIGNED_PORT
+  FTP_TEST_PROFTPD_{HOST=127.0.0.1,PORT,ROOT,USER=tester,PASS=secret}
+  FTP_TEST_PROFTPDS_{HOST=localhost,PORT,ROOT,USER,PASS,CAFILE}
+  FTP_TEST_PROFTPDI_{HOST=localhost,PORT,ROOT,USER,PASS,CAFILE}
+  FTP_TEST_PUREFTPD_{HOST=127.0.0.1,PORT,ROOT,USER=tester,PASS=secret}
+  FTP_TEST_PUREFTPDS_{HOST=localhost,PORT,ROOT,USER,PASS,CAFILE}
   FTP_TEST_TLS_CAFILE (the test CA, PEM)  FTP_TEST_TLS_DIR (all TLS files)
   FTP_TEST_SERVERS_WORKDIR (temporary directory holding roots, configs, logs)
 Only the keys of the servers started are written (TLS_* with any of
-pyftpds, vsftpds, vsftpdi, badcert).
+pyftpds, vsftpds, vsftpdi, badcert, proftpds, proftpdi, pureftpds).
 """
 
 import argparse
@@ -90,6 +110,7 @@ import shlex
 import shutil
 import signal
 import socket
+import stat
 import ssl
 import subprocess
 import sys
@@ -97,11 +118,16 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# proftpd.py and pureftpd.py `import ftpservers`: when this file runs as a
+# script, let them have this very module (one STARTED list), not a copy.
+sys.modules.setdefault("ftpservers", sys.modules[__name__])
 VSFTPD = "/usr/sbin/vsftpd"
 VSFTPD_SSL_REQUEST_CERT = "YES"  # vsftpd's default
 ALL_SERVERS = ("vsftpd", "vsftpd6", "pyftpd", "pyftpds", "vsftpds",
-               "vsftpdi", "badcert")
-TLS_SERVERS = ("pyftpds", "vsftpds", "vsftpdi", "badcert")
+               "vsftpdi", "badcert", "proftpd", "proftpds", "proftpdi",
+               "pureftpd", "pureftpds")
+TLS_SERVERS = ("pyftpds", "vsftpds", "vsftpdi", "badcert", "proftpds",
+               "proftpdi", "pureftpds")
 # the `badcert` group: explicit FTPS vsftpd servers with a bad certificate
 BADCERT_KINDS = ("wronghost", "expired", "selfsigned")
 TLS_HOST_NAME = "localhost"  # FTP_TEST_VSFTPD{S,I}_HOST, FTP_TEST_BADCERT_HOST
@@ -415,7 +441,7 @@ class Server:
         self.greeting = None
         self.env = {}
 
-    def spawn(self, argv, stdin_to_log=False):
+    def spawn(self, argv, stdin_to_log=False, env=None):
         self.logf = open(self.logpath, "ab")
         # vsftpd reports start-up failures ("500 OOPS: ...") on fd 0 (the
         # control connection in inetd mode), hence stdin_to_log.
@@ -423,7 +449,7 @@ class Server:
             argv, stdin=self.logf if stdin_to_log else subprocess.DEVNULL,
             stdout=self.logf,
             stderr=subprocess.STDOUT, preexec_fn=_child_setup,
-            close_fds=True)
+            close_fds=True, env=env)
         STARTED.append(self)
 
     def stop(self, timeout=5.0):
@@ -899,6 +925,31 @@ def parse_only(text):
     return names
 
 
+def ensure_traversable(path, given):
+    """ProFTPD reads its user file after dropping to `nobody`: every folder
+    above the servers' files must be searchable by others. The --workdir
+    given (typically a mktemp -d folder, mode 0700) gets o+x; any other
+    folder that lacks it is an error rather than a silent change."""
+    path = os.path.abspath(path)
+    given = os.path.abspath(given) if given else None
+    while True:
+        mode = os.stat(path).st_mode
+        if not mode & stat.S_IXOTH:
+            if path == given:
+                os.chmod(path, stat.S_IMODE(mode) | stat.S_IXOTH)
+                log("made %s searchable by others (o+x) for the servers' "
+                    "unprivileged processes" % path)
+            else:
+                raise LauncherError(
+                    "%s is not searchable by others (o+x): the servers' "
+                    "unprivileged processes could not reach their files "
+                    "(choose another --workdir)" % path)
+        parent = os.path.dirname(path)
+        if parent == path:
+            return
+        path = parent
+
+
 def main():
     ap = argparse.ArgumentParser(
         description="Start FTP test servers on loopback.",
@@ -913,9 +964,10 @@ def main():
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary directory on exit")
     ap.add_argument("--log-protocol", action="store_true",
-                    help="make vsftpd log every command/reply (and, "
-                         "debug_ssl, TLS diagnostics) to "
-                         "<workdir>/<name>/protocol.log")
+                    help="make vsftpd and ProFTPD log every "
+                         "command/reply (vsftpd also TLS diagnostics, "
+                         "debug_ssl) to <workdir>/<name>/protocol.log "
+                         "(ProFTPD's mod_tls always logs to tls.log)")
     args = ap.parse_args()
 
     def on_signal(signum, frame):
@@ -937,6 +989,7 @@ def main():
         os.makedirs(args.workdir, exist_ok=True)
     workdir = tempfile.mkdtemp(prefix="ftpservers-", dir=args.workdir)
     os.chmod(workdir, 0o755)
+    ensure_traversable(os.path.dirname(workdir), args.workdir)
     servers = []
     env_written = False
     rc = 0
@@ -975,6 +1028,15 @@ def main():
                                str(srv.port)}
                     started(srv)
                 env["FTP_TEST_BADCERT_HOST"] = TLS_HOST_NAME
+            elif name.startswith("proftpd"):
+                import proftpd
+                started(proftpd.start(name, workdir, big, args.log_protocol,
+                                      taken, tls if name != "proftpd"
+                                      else None))
+            elif name.startswith("pureftpd"):
+                import pureftpd
+                started(pureftpd.start(name, workdir, big, taken,
+                                       tls if name == "pureftpds" else None))
             else:
                 started(start_pyftpd(name, workdir, big,
                                      tls if name == "pyftpds" else None))

@@ -7,7 +7,7 @@ Reads the KEY=VALUE env file written by ftpservers.py and exercises every
 server it lists: login, listings, download/upload/rename/delete, passive
 and active mode, EPSV/EPRT on ::1, MLSD, UTF-8 names, FTPS (explicit and
 implicit, TLS 1.2 and 1.3, session reuse, close_notify, CCC, certificate
-errors).  With -v also prints the replies servers give to a few error cases
+errors); ProFTPD and Pure-FTPd in selftest_more.py.  With -v also prints the replies servers give to a few error cases
 (useful when writing tests that check codes/texts).  Exits non-zero on the
 first failure.
 """
@@ -23,6 +23,9 @@ import sys
 import warnings
 
 VERBOSE = "-v" in sys.argv[2:]
+# selftest_more.py does `import selftest`: when this file runs as a script,
+# give it this very module (with BIG set by main), not a fresh copy.
+sys.modules.setdefault("selftest", sys.modules[__name__])
 BIG_SHA256 = None
 BIG = None
 
@@ -592,6 +595,8 @@ def main():
         vsftpdi(env)
     if "FTP_TEST_BADCERT_HOST" in env:
         badcert(env)
+    import selftest_more  # ProFTPD and Pure-FTPd
+    selftest_more.run(env)
     print("ALL SERVER CHECKS PASSED")
 
 

@@ -13,11 +13,13 @@
 //! client side of each (the calls and their exact results) lives in the
 //! tests, under the same name.
 
+mod cancel;
 mod control;
 mod injection;
 mod transfers;
 
 use crate::Conn;
+pub use cancel::{CANCEL_AFTER, CANCEL_SENT, LATE, STORM_LATE};
 use std::time::Duration;
 
 /// A server script, ready for [`crate::ScriptedServer::start`].
@@ -265,6 +267,50 @@ pub const SCENARIOS: &[Scenario] = &[
         summary: "active: PORT 200, RETR 150, the server never connects: TIMEOUT after 2 s, \
                   then STATE",
         script: transfers::active_never_connects,
+    },
+    // ---------------------------------------------------------- cancel
+    Scenario {
+        name: "cancel-reply",
+        summary: "NOOP answered only after 700 ms; the client cancels at 200 ms: CANCELLED; \
+                  the next NOOP reads the late reply first and gets its own 200, usable",
+        script: cancel::cancel_reply,
+    },
+    Scenario {
+        name: "cancel-welcome",
+        summary: "no welcome; the client cancels its connect: CANCELLED, then STATE",
+        script: cancel::cancel_welcome,
+    },
+    Scenario {
+        name: "cancel-download",
+        summary: "RETR: 1000 bytes, then a silent data connection; the client cancels (any \
+                  transfer kind): CANCELLED with the 1000 bytes, data connection ended, 426 \
+                  read by the next call, usable",
+        script: cancel::cancel_download,
+    },
+    Scenario {
+        name: "cancel-upload",
+        summary: "STOR: the server reads nothing for 700 ms; the client cancels at 200 ms: \
+                  CANCELLED, the data connection ended in order (the server gets a prefix of \
+                  the payload), 226 read by the next call, usable",
+        script: cancel::cancel_upload,
+    },
+    Scenario {
+        name: "cancel-active-accept",
+        summary: "active: RETR 150, the server never connects; the client cancels its accept: \
+                  CANCELLED, 425 read by the next call, usable",
+        script: cancel::cancel_active_accept,
+    },
+    Scenario {
+        name: "cancel-tls-handshake",
+        summary: "AUTH TLS 234, then no ServerHello; the client cancels: CANCELLED, then STATE",
+        script: cancel::cancel_tls_handshake,
+    },
+    Scenario {
+        name: "cancel-storm",
+        summary: "every NOOP answered \"200 reply <k>\" after 40 ms (two wait slices); the client cancels most \
+                  of them earlier: each CANCELLED, and every next call reads the owed reply \
+                  first, so the last NOOP gets its own number; QUIT",
+        script: cancel::cancel_storm,
     },
     // ------------------------------------------------------- injection
     Scenario {

@@ -38,6 +38,7 @@ public enum FTPResult: Int, CustomStringConvertible {
     case callback = 11
     case encoding = 12
     case internalError = 13
+    case cancelled = 14
     case unknown = 999
 
     init(_ r: ftp_result) {
@@ -61,6 +62,7 @@ public enum FTPResult: Int, CustomStringConvertible {
         case .callback: return "FTP_ERROR_CALLBACK"
         case .encoding: return "FTP_ERROR_ENCODING"
         case .internalError: return "FTP_ERROR_INTERNAL"
+        case .cancelled: return "FTP_ERROR_CANCELLED"
         case .unknown: return "FTP_UNKNOWN_RESULT"
         }
     }
@@ -502,12 +504,14 @@ public final class FTPClient {
         try check(ftp_auth(s))
     }
 
-    /// PBSZ 0 + PROT P: protected data connections.
+    /// PBSZ 0 + PROT P: protected data connections (login does it by itself
+    /// on TLS sessions, unless protC came first).
     public func protP() throws {
         try check(ftp_prot_p(s))
     }
 
-    /// PROT C: clear data connections.
+    /// PROT C: clear data connections (before login: nothing sent, and login
+    /// then leaves the data connections clear).
     public func protC() throws {
         try check(ftp_prot_c(s))
     }

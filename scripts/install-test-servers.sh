@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Fetch ProFTPD (+ mod_tls) and Pure-FTPd into the cache that
+# tests/servers/ftpservers.py runs them from ($FTP_TEST_SERVERS_CACHE, else
+# ${XDG_CACHE_HOME:-~/.cache}/libftp-servers): `apt-get download` + `dpkg -x`,
+# plus the shared libraries the system lacks.  Idempotent; scripts/test.sh
+# does the same (ensure_extra_servers in scripts/lib.sh).  Prints the cache
+# directory; exits non-zero, saying what is missing, if it could not.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ensure_extra_servers
+need_extra_servers
+printf '%s\n' "$EXTRA_SERVERS_CACHE"
