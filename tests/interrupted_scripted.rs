@@ -18,9 +18,9 @@ mod tlsserver;
 
 use ftp::tls::{TlsConfig, TlsVersion};
 use ftp::{Error, Session};
-use openssl::ssl::SslVersion;
+use openssl::ssl::{SslStream, SslVersion};
 use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 use tlsserver::{discard, drain_until_closed, payload, reset, Ctl, TlsFtpServer, FULL_LEN};
 
@@ -36,6 +36,19 @@ fn ssl_version(v: TlsVersion) -> SslVersion {
         TlsVersion::Tls12 => SslVersion::TLS1_2,
         TlsVersion::Tls13 => SslVersion::TLS1_3,
     }
+}
+
+/// A TLS session (any version, certificate not checked, 5 s timeout)
+/// connected to the scripted server on `port`, not logged in.
+fn connected_unverified(port: u16) -> Session {
+    let cfg = TlsConfig {
+        verify_peer: false,
+        ..TlsConfig::default()
+    };
+    let mut s = Session::new_tls(cfg);
+    s.set_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.connect("localhost", port).unwrap();
+    s
 }
 
 /// Logged in; the data connections are protected by login alone.
@@ -120,9 +133,7 @@ fn server_426_in_the_middle_of_a_download() {
     each_variant(
         3,
         |c| {
-            c.next_transfer().unwrap();
-            c.reply("150 go (1048576 bytes)");
-            let mut d = c.data().expect("resumed");
+            let mut d = c.open_transfer("150 go (1048576 bytes)");
             d.write_all(&payload(256 * 1024)).unwrap();
             tlsserver::close_tls(d);
             c.reply("426 Connection closed; transfer aborted");
@@ -144,9 +155,7 @@ fn server_resets_a_download() {
     each_variant(
         3,
         |c| {
-            c.next_transfer().unwrap();
-            c.reply("150 go");
-            let mut d = c.data().expect("resumed");
+            let mut d = c.open_transfer("150 go");
             d.write_all(&payload(256 * 1024)).unwrap();
             reset(d);
             c.reply("426 Connection reset; transfer aborted");
@@ -169,9 +178,7 @@ fn download_stall_ends_in_the_idle_timeout() {
     each_variant(
         1,
         |c| {
-            c.next_transfer().unwrap();
-            c.reply("150 go");
-            let mut d = c.data().expect("resumed");
+            let mut d = c.open_transfer("150 go");
             d.write_all(&payload(64 * 1024)).unwrap();
             drain_until_closed(&mut d);
             discard(d);
@@ -268,9 +275,7 @@ fn no_final_reply_after_a_reset_resynchronises() {
     each_variant(
         1,
         |c| {
-            c.next_transfer().unwrap();
-            c.reply("150 go");
-            let mut d = c.data().expect("resumed");
+            let mut d = c.open_transfer("150 go");
             d.write_all(&payload(64 * 1024)).unwrap();
             reset(d);
             // No 426, no 226: the next command must be the resync's NOOP.
@@ -301,9 +306,7 @@ fn only_abors_reply_after_an_abort_resynchronises() {
     each_variant(
         1,
         |c| {
-            c.next_transfer().unwrap();
-            c.reply("150 go");
-            let mut d = c.data().expect("resumed");
+            let mut d = c.open_transfer("150 go");
             // The client may cut the connection before all is written.
             let _ = d.write_all(&payload(64 * 1024));
             // Under TLS ABOR comes as a plain line in the TLS stream.
@@ -326,6 +329,31 @@ fn only_abors_reply_after_an_abort_resynchronises() {
     );
 }
 
+/// Server side of a long download (`len` bytes announced and offered in
+/// 64 KiB blocks) that the client cuts early: returns the data connection
+/// and how many bytes were written before the writes failed.
+fn serve_long_until_cut(c: &mut Ctl, len: usize) -> (SslStream<TcpStream>, usize) {
+    let mut d = c.open_transfer(&format!("150 go ({len} bytes)"));
+    let block = payload(64 * 1024);
+    let mut sent = 0usize;
+    while sent < len && d.write_all(&block).is_ok() {
+        sent += block.len();
+    }
+    (d, sent)
+}
+
+/// Client side: TYPE I, RETR long through a transfer handle, 1 MiB read.
+fn open_long_and_read_1mib(s: &mut Session) -> ftp::DataConn {
+    s.voidcmd("TYPE I").unwrap();
+    let mut conn = s.transfercmd("RETR long", None).unwrap();
+    let mut buf = vec![0u8; 65536];
+    let mut got = 0;
+    while got < 1 << 20 {
+        got += conn.read(&mut buf).unwrap();
+    }
+    conn
+}
+
 /// A handle closed early on a long protected download: the rest is not
 /// read (the server is cut off long before the end), the server answers
 /// 426, and the next protected download resumes.
@@ -335,14 +363,7 @@ fn early_close_of_a_protected_download_cuts_it() {
     each_variant(
         2,
         |c| {
-            c.next_transfer().unwrap();
-            c.reply(&format!("150 go ({LONG} bytes)"));
-            let mut d = c.data().expect("resumed");
-            let block = payload(64 * 1024);
-            let mut sent = 0usize;
-            while sent < LONG && d.write_all(&block).is_ok() {
-                sent += block.len();
-            }
+            let (d, sent) = serve_long_until_cut(c, LONG);
             assert!(
                 sent < LONG / 4,
                 "the client read {sent} of {LONG} bytes before closing"
@@ -351,13 +372,7 @@ fn early_close_of_a_protected_download_cuts_it() {
             c.reply("426 Connection closed; transfer aborted");
         },
         |s, tag| {
-            s.voidcmd("TYPE I").unwrap();
-            let mut conn = s.transfercmd("RETR long", None).unwrap();
-            let mut buf = vec![0u8; 65536];
-            let mut got = 0;
-            while got < 1 << 20 {
-                got += conn.read(&mut buf).unwrap();
-            }
+            let conn = open_long_and_read_1mib(s);
             let t0 = Instant::now();
             conn.close().unwrap();
             eprintln!("{tag}: early close took {:?}", t0.elapsed());
@@ -380,14 +395,7 @@ fn abort_cuts_the_data_connection_of_an_open_handle() {
     each_variant(
         2,
         |c| {
-            c.next_transfer().unwrap();
-            c.reply(&format!("150 go ({LONG} bytes)"));
-            let mut d = c.data().expect("resumed");
-            let block = payload(64 * 1024);
-            let mut sent = 0usize;
-            while sent < LONG && d.write_all(&block).is_ok() {
-                sent += block.len();
-            }
+            let (d, sent) = serve_long_until_cut(c, LONG);
             assert!(sent < LONG / 4, "the server wrote {sent} of {LONG} bytes");
             discard(d);
             assert_eq!(c.read_cmd().as_deref(), Some("ABOR"));
@@ -395,13 +403,7 @@ fn abort_cuts_the_data_connection_of_an_open_handle() {
             c.reply("226 ABOR successful");
         },
         |s, tag| {
-            s.voidcmd("TYPE I").unwrap();
-            let mut conn = s.transfercmd("RETR long", None).unwrap();
-            let mut buf = vec![0u8; 65536];
-            let mut got = 0;
-            while got < 1 << 20 {
-                got += conn.read(&mut buf).unwrap();
-            }
+            let conn = open_long_and_read_1mib(s);
             let r = s.abort().unwrap_or_else(|e| panic!("{tag}: {e}"));
             assert_eq!(r.code, 226, "{tag}");
             conn.close().unwrap();
@@ -488,13 +490,7 @@ fn login_protects_the_data_connections() {
         assert!(c.serve_download(&payload(FULL_LEN)));
         c.until_quit();
     });
-    let cfg = TlsConfig {
-        verify_peer: false,
-        ..TlsConfig::default()
-    };
-    let mut s = Session::new_tls(cfg);
-    s.set_timeout(Some(Duration::from_secs(5))).unwrap();
-    s.connect("localhost", srv.port()).unwrap();
+    let mut s = connected_unverified(srv.port());
     assert!(!s.data_protected());
     let r = s.login("u", "p", "").unwrap();
     assert_eq!(r.code, 230);
@@ -524,13 +520,7 @@ fn prot_c_before_login_keeps_data_clear() {
         c.reply("200 NOOP ok");
         c.until_quit();
     });
-    let cfg = TlsConfig {
-        verify_peer: false,
-        ..TlsConfig::default()
-    };
-    let mut s = Session::new_tls(cfg);
-    s.set_timeout(Some(Duration::from_secs(5))).unwrap();
-    s.connect("localhost", srv.port()).unwrap();
+    let mut s = connected_unverified(srv.port());
     s.prot_c().unwrap();
     s.login("u", "p", "").unwrap();
     assert!(!s.data_protected());
@@ -560,13 +550,7 @@ fn refused_prot_p_fails_the_login() {
         c.reply("200 NOOP ok");
         c.until_quit();
     });
-    let cfg = TlsConfig {
-        verify_peer: false,
-        ..TlsConfig::default()
-    };
-    let mut s = Session::new_tls(cfg);
-    s.set_timeout(Some(Duration::from_secs(5))).unwrap();
-    s.connect("localhost", srv.port()).unwrap();
+    let mut s = connected_unverified(srv.port());
     match s.login("u", "p", "") {
         Err(Error::Perm(r)) if r.code == 536 => {}
         other => panic!("{other:?}"),

@@ -1,40 +1,17 @@
 //! FTPS cases real servers do not offer: CCC (back to clear text) and a
 //! server refusing AUTH TLS, against a scripted TLS server.
 
+mod tlsserver;
+
 use ftp::tls::TlsConfig;
 use ftp::{Error, Session};
-use openssl::asn1::Asn1Time;
-use openssl::hash::MessageDigest;
-use openssl::pkey::PKey;
-use openssl::rsa::Rsa;
 use openssl::ssl::{ShutdownResult, SslAcceptor, SslMethod, SslStream};
-use openssl::x509::extension::SubjectAlternativeName;
-use openssl::x509::{X509NameBuilder, X509};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
 fn acceptor() -> SslAcceptor {
-    let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
-    let mut name = X509NameBuilder::new().unwrap();
-    name.append_entry_by_text("CN", "localhost").unwrap();
-    let name = name.build();
-    let mut b = X509::builder().unwrap();
-    b.set_version(2).unwrap();
-    b.set_subject_name(&name).unwrap();
-    b.set_issuer_name(&name).unwrap();
-    b.set_pubkey(&key).unwrap();
-    b.set_not_before(&Asn1Time::days_from_now(0).unwrap())
-        .unwrap();
-    b.set_not_after(&Asn1Time::days_from_now(1).unwrap())
-        .unwrap();
-    let san = SubjectAlternativeName::new()
-        .dns("localhost")
-        .build(&b.x509v3_context(None, None))
-        .unwrap();
-    b.append_extension(san).unwrap();
-    b.sign(&key, MessageDigest::sha256()).unwrap();
-    let cert = b.build();
+    let (key, cert) = tlsserver::self_signed_localhost();
     let mut a = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server()).unwrap();
     a.set_private_key(&key).unwrap();
     a.set_certificate(&cert).unwrap();

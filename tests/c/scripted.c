@@ -97,6 +97,30 @@ void srv_finish(void)
 }
 
 
+ftp_session *srv_session(void)
+{
+    const char *dbg = getenv("FTP_TEST_DEBUG");
+    ftp_session *s = ftp_session_new();
+    CHECK(NULL, s != NULL);
+    CHECK_OK(s, ftp_set_timeout_ms(s, SRV_TIMEOUT_MS));
+    if (dbg != NULL && atoi(dbg) > 0) CHECK_OK(s, ftp_set_debuglevel(s, atoi(dbg)));
+    return s;
+}
+
+ftp_session *srv_connected(uint16_t port)
+{
+    ftp_session *s = srv_session();
+    CHECK_OK(s, ftp_connect(s, "127.0.0.1", port));
+    return s;
+}
+
+ftp_session *srv_logged_in(uint16_t port)
+{
+    ftp_session *s = srv_connected(port);
+    CHECK_OK(s, ftp_login(s, "user", "pw", NULL));
+    return s;
+}
+
 /* The scenarios' data: byte i is (i * 31 + 7) % 251 (scenarios::payload). */
 uint8_t *payload(size_t len)
 {

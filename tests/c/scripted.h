@@ -17,6 +17,17 @@ bool srv_wait(void);
 /* srv_wait, failing the test when the server's expectations failed. */
 void srv_finish(void);
 
+/* The session timeout every scenario's client sets
+ * (scenarios::CLIENT_TIMEOUT). */
+#define SRV_TIMEOUT_MS 2000
+
+/* A new session with the scenarios' timeout (and FTP_TEST_DEBUG's level). */
+ftp_session *srv_session(void);
+/* srv_session connected to 127.0.0.1:port. */
+ftp_session *srv_connected(uint16_t port);
+/* srv_connected, logged in as user/pw (what the scenarios expect). */
+ftp_session *srv_logged_in(uint16_t port);
+
 /* The scenarios' data: byte i is (i * 31 + 7) % 251 (scenarios::payload),
  * malloc'ed. */
 uint8_t *payload(size_t len);

@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TIMEOUT_MS 2000   /* the session timeout (scenarios::CLIENT_TIMEOUT) */
+#define TIMEOUT_MS SRV_TIMEOUT_MS
 #define CANCEL_AFTER 200  /* scenarios::CANCEL_AFTER, in ms */
 #define CANCEL_SENT 1000  /* scenarios::CANCEL_SENT */
 #define UPLOAD_OFFER (64u << 20) /* scenarios::UPLOAD_OFFER */
@@ -90,23 +90,6 @@ static void canceller_join(canceller *c)
 
 /* ------------------------------------------------------------ clients */
 
-static ftp_session *new_session(void)
-{
-    const char *dbg = getenv("FTP_TEST_DEBUG");
-    ftp_session *s = ftp_session_new();
-    CHECK(NULL, s != NULL);
-    CHECK_OK(s, ftp_set_timeout_ms(s, TIMEOUT_MS));
-    if (dbg != NULL && atoi(dbg) > 0) CHECK_OK(s, ftp_set_debuglevel(s, atoi(dbg)));
-    return s;
-}
-
-static ftp_session *logged_in(uint16_t port)
-{
-    ftp_session *s = new_session();
-    CHECK_OK(s, ftp_connect(s, "127.0.0.1", port));
-    CHECK_OK(s, ftp_login(s, "user", "pw", NULL));
-    return s;
-}
 
 /* In step: the scenario's NOOP reply, then QUIT 221. */
 static void usable_then_quit(ftp_session *s)
@@ -137,7 +120,7 @@ static int temp_fd(void)
 static void t_reply(void)
 {
     uint16_t port = srv_start("cancel-reply");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     CHECK_RES(s, ftp_session_cancel(NULL), FTP_ERROR_INVALID_ARGUMENT);
     CHECK_CANCELLED(s, ftp_voidcmd(s, "NOOP"));
     CHECK(s, strstr(ftp_last_error(s), "usable") != NULL);
@@ -163,7 +146,7 @@ static void t_reply_from_signal(void)
     struct sigaction sa;
     struct itimerval it;
     uint16_t port = srv_start("cancel-reply");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_alarm;
     sigemptyset(&sa.sa_mask);
@@ -184,7 +167,7 @@ static void t_reply_from_signal(void)
 static void t_welcome(void)
 {
     uint16_t port = srv_start("cancel-welcome");
-    ftp_session *s = new_session();
+    ftp_session *s = srv_session();
     CHECK_CANCELLED(s, ftp_connect(s, "127.0.0.1", port));
     CHECK(s, ftp_getwelcome(s) == NULL);
     CHECK_RES(s, ftp_voidcmd(s, "NOOP"), FTP_ERROR_STATE);
@@ -203,7 +186,7 @@ static void after_download(ftp_session *s)
 static void t_download_callback(void)
 {
     tu_buf b = {0};
-    ftp_session *s = logged_in(srv_start("cancel-download"));
+    ftp_session *s = srv_logged_in(srv_start("cancel-download"));
     CHECK_CANCELLED(s, ftp_retrbinary(s, "RETR f", tu_buf_sink, &b, 0, FTP_NO_REST));
     CHECK(s, strstr(ftp_last_error(s), "transfer was stopped") != NULL);
     check_payload(s, b.data, b.len, CANCEL_SENT);
@@ -216,7 +199,7 @@ static void download_fd(int mode)
     uint8_t got[2 * CANCEL_SENT];
     ssize_t n;
     int fd = temp_fd();
-    ftp_session *s = logged_in(srv_start("cancel-download"));
+    ftp_session *s = srv_logged_in(srv_start("cancel-download"));
     CHECK_OK(s, ftp_set_zero_copy(s, mode));
     CHECK_CANCELLED(s, ftp_retr_to_fd(s, "RETR f", fd, FTP_NO_REST));
     n = pread(fd, got, sizeof got, 0);
@@ -235,7 +218,7 @@ static void t_download_handle(void)
     size_t have = 0, n = 0;
     int64_t size = 0;
     ftp_transfer *t = NULL;
-    ftp_session *s = logged_in(srv_start("cancel-download"));
+    ftp_session *s = srv_logged_in(srv_start("cancel-download"));
     CHECK_OK(s, ftp_voidcmd(s, "TYPE I"));
     CHECK_OK(s, ftp_ntransfercmd(s, "RETR f", FTP_NO_REST, &t, &size));
     CHECK_INT(s, size, 1000000);
@@ -261,7 +244,7 @@ static void t_upload_callback(void)
 {
     tu_upload u;
     uint8_t *data = payload(UPLOAD_OFFER);
-    ftp_session *s = logged_in(srv_start("cancel-upload"));
+    ftp_session *s = srv_logged_in(srv_start("cancel-upload"));
     memset(&u, 0, sizeof u);
     u.src.data = data;
     u.src.len = UPLOAD_OFFER;
@@ -281,7 +264,7 @@ static void upload_fd(int mode)
     ftp_session *s;
     CHECK(NULL, pwrite(fd, data, UPLOAD_OFFER, 0) == (ssize_t)UPLOAD_OFFER);
     free(data);
-    s = logged_in(srv_start("cancel-upload"));
+    s = srv_logged_in(srv_start("cancel-upload"));
     CHECK_OK(s, ftp_set_zero_copy(s, mode));
     CHECK_CANCELLED(s, ftp_stor_from_fd(s, "STOR f", fd, FTP_NO_REST));
     usable_then_quit(s);
@@ -296,7 +279,7 @@ static void t_upload_fd_sendfile(void) { upload_fd(FTP_ZERO_COPY_ALWAYS); }
 static void t_active_accept(void)
 {
     tu_buf b = {0};
-    ftp_session *s = logged_in(srv_start("cancel-active-accept"));
+    ftp_session *s = srv_logged_in(srv_start("cancel-active-accept"));
     CHECK_OK(s, ftp_set_pasv(s, false));
     CHECK_CANCELLED(s, ftp_retrbinary(s, "RETR f", tu_buf_sink, &b, 0, FTP_NO_REST));
     CHECK_INT(s, b.len, 0);
@@ -346,7 +329,7 @@ static void t_storm(void)
     unsigned i, sent = 0, cancels = 0;
     double *lat = calloc(rounds, sizeof *lat);
     char want[64];
-    ftp_session *s = logged_in(srv_start("cancel-storm"));
+    ftp_session *s = srv_logged_in(srv_start("cancel-storm"));
     CHECK(s, lat != NULL);
     CHECK_OK(s, ftp_set_debuglevel(s, 1));
     CHECK_OK(s, ftp_set_debug_callback(s, count_noops, &sent));

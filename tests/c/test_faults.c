@@ -39,35 +39,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TIMEOUT_MS 2000 /* the session timeout of every scenario */
+#define TIMEOUT_MS SRV_TIMEOUT_MS /* the session timeout of every scenario */
 #define LATE_MS 1500    /* how late after it a TIMEOUT may come */
 #define U_FFFD "\xef\xbf\xbd"
 
 /* ------------------------------------------------------------ clients */
 
-static ftp_session *new_session(void)
-{
-    const char *dbg = getenv("FTP_TEST_DEBUG");
-    ftp_session *s = ftp_session_new();
-    CHECK(NULL, s != NULL);
-    CHECK_OK(s, ftp_set_timeout_ms(s, TIMEOUT_MS));
-    if (dbg != NULL && atoi(dbg) > 0) CHECK_OK(s, ftp_set_debuglevel(s, atoi(dbg)));
-    return s;
-}
-
-static ftp_session *connected(uint16_t port)
-{
-    ftp_session *s = new_session();
-    CHECK_OK(s, ftp_connect(s, "127.0.0.1", port));
-    return s;
-}
-
-static ftp_session *logged_in(uint16_t port)
-{
-    ftp_session *s = connected(port);
-    CHECK_OK(s, ftp_login(s, "user", "pw", NULL));
-    return s;
-}
 
 static long long now_ms(void)
 {
@@ -143,7 +120,7 @@ static ftp_result retr(ftp_session *s, tu_buf *b)
 static void t_cut_welcome(void)
 {
     uint16_t port = srv_start("cut-welcome");
-    ftp_session *s = new_session();
+    ftp_session *s = srv_session();
     CHECK_QUICK(s, ftp_connect(s, "127.0.0.1", port), FTP_ERROR_EOF);
     CHECK(s, ftp_getwelcome(s) == NULL);
     CHECK_DEAD(s);
@@ -154,7 +131,7 @@ static void t_cut_welcome(void)
 static void t_cut_reply(const char *name)
 {
     uint16_t port = srv_start(name);
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     CHECK_QUICK(s, ftp_sendcmd(s, "NOOP"), FTP_ERROR_EOF);
     CHECK_DEAD(s);
     ftp_session_free(s);
@@ -167,7 +144,7 @@ static void t_cut_multiline(void) { t_cut_reply("cut-multiline"); }
 static void t_long_line(void)
 {
     uint16_t port = srv_start("long-line");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     CHECK_QUICK(s, ftp_sendcmd(s, "NOOP"), FTP_OK);
     CHECK_INT(s, strlen(ftp_last_response(s)), 8192);
     CHECK_QUICK(s, ftp_sendcmd(s, "NOOP"), FTP_ERROR_PROTO);
@@ -180,7 +157,7 @@ static void t_long_line(void)
 static void t_endless_line(void)
 {
     uint16_t port = srv_start("endless-line");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     CHECK_QUICK(s, ftp_sendcmd(s, "NOOP"), FTP_ERROR_PROTO);
     CHECK(s, strstr(ftp_last_error(s), "8192") != NULL);
     CHECK_DEAD(s);
@@ -191,7 +168,7 @@ static void t_endless_line(void)
 static void t_endless_multiline(void)
 {
     uint16_t port = srv_start("endless-multiline");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     CHECK_QUICK(s, ftp_sendcmd(s, "NOOP"), FTP_ERROR_PROTO);
     CHECK(s, strstr(ftp_last_error(s), "1048576") != NULL);
     CHECK_DEAD(s);
@@ -202,7 +179,7 @@ static void t_endless_multiline(void)
 static void t_garbage_welcome(void)
 {
     uint16_t port = srv_start("garbage-welcome");
-    ftp_session *s = new_session();
+    ftp_session *s = srv_session();
     CHECK_QUICK(s, ftp_connect(s, "127.0.0.1", port), FTP_ERROR_PROTO);
     CHECK_CODE(s, 0);
     CHECK_STR(s, ftp_last_response(s), "SSH-2.0-OpenSSH_9.2p1 Debian-2");
@@ -214,7 +191,7 @@ static void t_garbage_welcome(void)
 static void t_garbage_reply(void)
 {
     uint16_t port = srv_start("garbage-reply");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     CHECK_QUICK(s, ftp_sendcmd(s, "NOOP"), FTP_ERROR_PROTO);
     CHECK_CODE(s, 0);
     CHECK_STR(s, ftp_last_response(s), "HTTP/1.1 400 Bad Request");
@@ -227,7 +204,7 @@ static void t_garbage_reply(void)
 static void t_421_welcome(void)
 {
     uint16_t port = srv_start("421-welcome");
-    ftp_session *s = new_session();
+    ftp_session *s = srv_session();
     CHECK_QUICK(s, ftp_connect(s, "127.0.0.1", port), FTP_ERROR_TEMP);
     CHECK_CODE(s, 421);
     CHECK_DEAD(s);
@@ -238,7 +215,7 @@ static void t_421_welcome(void)
 static void t_421_after_user(void)
 {
     uint16_t port = srv_start("421-after-user");
-    ftp_session *s = connected(port);
+    ftp_session *s = srv_connected(port);
     CHECK_QUICK(s, ftp_login(s, "user", "pw", NULL), FTP_ERROR_TEMP);
     CHECK_CODE(s, 421);
     CHECK_DEAD(s);
@@ -249,7 +226,7 @@ static void t_421_after_user(void)
 static void t_421_idle(void)
 {
     uint16_t port = srv_start("421-idle");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     CHECK_QUICK(s, ftp_sendcmd(s, "NOOP"), FTP_ERROR_TEMP);
     CHECK_CODE(s, 421);
     CHECK_DEAD(s);
@@ -260,7 +237,7 @@ static void t_421_idle(void)
 static void t_never_answers(void)
 {
     uint16_t port = srv_start("never-answers");
-    ftp_session *s = new_session();
+    ftp_session *s = srv_session();
     CHECK_TIMES_OUT(s, ftp_connect(s, "127.0.0.1", port));
     CHECK_DEAD(s);
     ftp_session_free(s);
@@ -270,7 +247,7 @@ static void t_never_answers(void)
 static void t_stall(const char *name)
 {
     uint16_t port = srv_start(name);
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     CHECK_TIMES_OUT(s, ftp_sendcmd(s, "NOOP"));
     CHECK_DEAD(s);
     ftp_session_free(s);
@@ -283,7 +260,7 @@ static void t_slow_drip(void) { t_stall("slow-drip"); }
 static void t_byte_by_byte(void)
 {
     uint16_t port = srv_start("byte-by-byte");
-    ftp_session *s = new_session();
+    ftp_session *s = srv_session();
     tu_lines names = {0};
     CHECK_QUICK(s, ftp_connect(s, "127.0.0.1", port), FTP_OK);
     CHECK_STR(s, ftp_getwelcome(s), "220-slow\n220 server");
@@ -304,7 +281,7 @@ static void t_byte_by_byte(void)
 static void t_invalid_utf8(void)
 {
     uint16_t port = srv_start("invalid-utf8");
-    ftp_session *s = new_session();
+    ftp_session *s = srv_session();
     tu_lines debug = {0}, lines = {0};
     tu_mlsd m = {0};
     const char *path = NULL;
@@ -351,7 +328,7 @@ static void t_invalid_utf8(void)
 static void t_421_mid_transfer(void)
 {
     uint16_t port = srv_start("421-mid-transfer");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     tu_buf b = {0};
     CHECK_QUICK(s, retr(s, &b), FTP_ERROR_TEMP);
     CHECK_CODE(s, 421);
@@ -365,7 +342,7 @@ static void t_421_mid_transfer(void)
 static void t_drop_before_transfer(void)
 {
     uint16_t port = srv_start("drop-before-transfer");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     tu_buf b = {0};
     CHECK_QUICK(s, retr(s, &b), FTP_ERROR_EOF);
     CHECK_INT(s, b.len, 0);
@@ -378,7 +355,7 @@ static void t_drop_before_transfer(void)
 static void t_drop_during_transfer(void)
 {
     uint16_t port = srv_start("drop-during-transfer");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     tu_buf b = {0};
     CHECK_QUICK(s, retr(s, &b), FTP_ERROR_EOF);
     check_payload(s, &b, 2000);
@@ -391,7 +368,7 @@ static void t_drop_during_transfer(void)
 static void t_drop_after_transfer(void)
 {
     uint16_t port = srv_start("drop-after-transfer");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     tu_buf b = {0};
     CHECK_OK(s, retr(s, &b));
     CHECK_CODE(s, 226);
@@ -406,7 +383,7 @@ static void t_drop_after_transfer(void)
 static void t_data_426(void)
 {
     uint16_t port = srv_start("data-426");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     tu_buf b = {0};
     CHECK_QUICK(s, retr(s, &b), FTP_ERROR_TEMP);
     CHECK_CODE(s, 426);
@@ -422,7 +399,7 @@ static void t_data_426(void)
 static void t_data_trickle(void)
 {
     uint16_t port = srv_start("data-trickle");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     tu_buf b = {0};
     CHECK(s, retr(s, &b) == FTP_OK);
     CHECK_CODE(s, 226);
@@ -436,7 +413,7 @@ static void t_data_trickle(void)
 static void t_data_drop_no_reply(void)
 {
     uint16_t port = srv_start("data-drop-no-reply");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     tu_buf b = {0};
     CHECK_TIMES_OUT(s, retr(s, &b));
     check_payload(s, &b, 1000);
@@ -449,7 +426,7 @@ static void t_data_drop_no_reply(void)
 static void t_data_stall(void)
 {
     uint16_t port = srv_start("data-stall");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     tu_buf b = {0};
     /* The data read times out, then the final reply gets its own timeout. */
     CHECK_TIMES_OUT_N(s, retr(s, &b), 2);
@@ -479,7 +456,7 @@ static ftp_result stor(ftp_session *s)
 static void t_upload_426(void)
 {
     uint16_t port = srv_start("upload-426");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     CHECK_QUICK(s, stor(s), FTP_ERROR_TEMP); /* and no SIGPIPE on the reset */
     CHECK_CODE(s, 426);
     CHECK_USABLE_THEN_QUIT(s);
@@ -490,7 +467,7 @@ static void t_upload_426(void)
 static void t_upload_never_read(void)
 {
     uint16_t port = srv_start("upload-never-read");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     /* The blocked write times out, then the final reply gets its own timeout. */
     CHECK_TIMES_OUT_N(s, stor(s), 2);
     CHECK_DEAD(s);
@@ -501,7 +478,7 @@ static void t_upload_never_read(void)
 static void t_data_after_226(void)
 {
     uint16_t port = srv_start("data-after-226");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     tu_buf b = {0};
     CHECK_QUICK(s, retr(s, &b), FTP_OK);
     CHECK_CODE(s, 226);
@@ -515,7 +492,7 @@ static void t_data_after_226(void)
 static void t_data_after_226_short(void)
 {
     uint16_t port = srv_start("data-after-226-short");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     tu_buf b = {0};
     CHECK_QUICK(s, retr(s, &b), FTP_ERROR_PROTO);
     CHECK(s, strstr(ftp_last_error(s), "300000") != NULL);
@@ -530,7 +507,7 @@ static void t_data_after_226_short(void)
 static void t_announced_2gib(void)
 {
     uint16_t port = srv_start("announced-2gib");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     tu_buf b = {0};
     CHECK_QUICK(s, retr(s, &b), FTP_ERROR_PROTO);
     CHECK(s, strstr(ftp_last_error(s), "2147483648") != NULL);
@@ -545,7 +522,7 @@ static void t_elsewhere(const char *name)
 {
     static const char want[] = "data from the control peer";
     uint16_t port = srv_start(name);
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     tu_buf b = {0};
     CHECK_QUICK(s, retr(s, &b), FTP_OK);
     CHECK_MEM(s, b.data, b.len, want, sizeof want - 1);
@@ -561,7 +538,7 @@ static void t_epsv_elsewhere(void) { t_elsewhere("epsv-elsewhere"); }
 static void t_out_of_range(const char *name)
 {
     uint16_t port = srv_start(name);
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     int i;
     for (i = 0; i < 4; i++) {
         tu_buf b = {0};
@@ -580,7 +557,7 @@ static void t_epsv_out_of_range(void) { t_out_of_range("epsv-out-of-range"); }
 static void t_pasv_150_no_data(void)
 {
     uint16_t port = srv_start("pasv-150-no-data");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     tu_buf b = {0};
     CHECK_QUICK(s, retr(s, &b), FTP_ERROR_TEMP);
     CHECK_CODE(s, 425);
@@ -594,7 +571,7 @@ static void t_pasv_150_no_data(void)
 static void t_active_never_connects(void)
 {
     uint16_t port = srv_start("active-never-connects");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     tu_buf b = {0};
     CHECK_OK(s, ftp_set_pasv(s, false));
     CHECK_TIMES_OUT(s, retr(s, &b));
@@ -761,7 +738,7 @@ static char **poisoned(const char *base)
 static void t_injection(void)
 {
     uint16_t port = srv_start("injection");
-    ftp_session *s = logged_in(port);
+    ftp_session *s = srv_logged_in(port);
     size_t i, failed_calls = 0;
     unsigned noop = 0;
     bool server_ok;

@@ -32,26 +32,11 @@
  * transfer is then in clear (vsftpd: 522; pyftpdlib: served); ftp_prot_p
  * after that restores protection.
  */
-#include "testutil.h"
+#include "server_table.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { VSFTPD, PYFTPD, PROFTPD, PUREFTPD } kind;
-typedef enum { PLAIN, EXPLICIT, IMPLICIT } tls_mode;
-
-static const struct row {
-    const char *name; /* env prefix: FTP_TEST_<name>_* */
-    kind kind;
-    tls_mode tls;
-} ROWS[] = {
-    {"VSFTPD", VSFTPD, PLAIN},       {"PYFTPD", PYFTPD, PLAIN},
-    {"PROFTPD", PROFTPD, PLAIN},     {"PUREFTPD", PUREFTPD, PLAIN},
-    {"VSFTPDS", VSFTPD, EXPLICIT},   {"VSFTPDI", VSFTPD, IMPLICIT},
-    {"PYFTPDS", PYFTPD, EXPLICIT},   {"PROFTPDS", PROFTPD, EXPLICIT},
-    {"PROFTPDI", PROFTPD, IMPLICIT}, {"PUREFTPDS", PUREFTPD, EXPLICIT},
-};
-#define NROWS (sizeof ROWS / sizeof ROWS[0])
 
 enum { STOP_RETR, STOP_STOR, STOP_LIST, ABORT_RETR, ABORT_STOR, EARLY_CLOSE, NKINDS };
 static const char *KIND_NAMES[NKINDS] = {"callback stop, download", "callback stop, upload",
@@ -68,7 +53,6 @@ typedef struct target {
     int ok[NKINDS], tried[NKINDS];
 } target;
 
-static const char *fixture_dir(kind k) { return k == VSFTPD ? "pub" : ""; }
 
 /* Logged in, in the fixtures' directory; TLS rows: TLS `version` only and
  * no ftp_prot_p (login protects the data connections). */
@@ -78,22 +62,7 @@ static ftp_session *open_target(const target *t, int version, bool passive)
     if (t->row->tls == PLAIN) {
         s = tu_open(&t->srv, true);
     } else {
-        ftp_tls_config *c = ftp_tls_config_new();
-        CHECK(NULL, c != NULL);
-        CHECK_OK(NULL, ftp_tls_config_set_ca_file(c, t->cafile));
-        CHECK_OK(NULL, ftp_tls_config_set_min_version(c, (ftp_tls_version)version));
-        CHECK_OK(NULL, ftp_tls_config_set_max_version(c, (ftp_tls_version)version));
-        s = ftp_session_new_tls(c);
-        ftp_tls_config_free(c);
-        CHECK(NULL, s != NULL);
-        CHECK_OK(s, ftp_set_timeout_ms(s, 30000));
-        {
-            const char *dbg = getenv("FTP_TEST_DEBUG");
-            if (dbg != NULL && atoi(dbg) > 0) CHECK_OK(s, ftp_set_debuglevel(s, atoi(dbg)));
-        }
-        if (t->row->tls == IMPLICIT) CHECK_OK(s, ftp_set_implicit_tls(s, true));
-        CHECK_OK(s, ftp_connect(s, t->srv.host, t->srv.port));
-        CHECK_OK(s, ftp_login(s, t->srv.user, t->srv.pass, NULL));
+        s = open_tls_row(&t->srv, t->row->tls, t->cafile, version);
     }
     if (fixture_dir(t->row->kind)[0] != '\0') CHECK_OK(s, ftp_cwd(s, fixture_dir(t->row->kind)));
     CHECK_OK(s, ftp_set_pasv(s, passive));
@@ -384,26 +353,15 @@ static void test_prot_default(void)
 
 int main(int argc, char **argv)
 {
-    size_t i, ran = 0;
-    bool all = true;
     if (argc > 1 && strcmp(argv[1], "PROT") == 0) {
         test_prot_default();
         return 0;
     }
-    for (i = 0; i < NROWS; i++) {
-        if (argc > 1 && strcmp(argv[1], ROWS[i].name) != 0) continue;
-        all = run_row(&ROWS[i]) && all;
-        ran++;
-    }
-    if (ran == 0) {
-        fprintf(stderr, "FAIL: no row named %s in the server table\n", argc > 1 ? argv[1] : "?");
-        return 1;
-    }
-    if (argc <= 1) test_prot_default();
-    if (!all) {
+    if (run_rows(argc, argv, run_row) != 0) {
         fprintf(stderr, "FAIL: a download after an interruption failed (see above)\n");
         return 1;
     }
-    printf("test_interrupted: %zu server(s) OK\n", ran);
+    if (argc <= 1) test_prot_default();
+    printf("test_interrupted: OK\n");
     return 0;
 }

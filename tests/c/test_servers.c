@@ -20,31 +20,14 @@
  * What differs legitimately between the servers is a function of the
  * server kind below, named after what it is (see tests/servers/README.md).
  */
-#include "testutil.h"
+#include "server_table.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { VSFTPD, PYFTPD, PROFTPD, PUREFTPD } kind;
-typedef enum { PLAIN, EXPLICIT, IMPLICIT } tls_mode;
-
-static const struct row {
-    const char *name; /* env prefix: FTP_TEST_<name>_* */
-    kind kind;
-    tls_mode tls;
-} ROWS[] = {
-    {"VSFTPD", VSFTPD, PLAIN},      {"PYFTPD", PYFTPD, PLAIN},
-    {"PROFTPD", PROFTPD, PLAIN},    {"PUREFTPD", PUREFTPD, PLAIN},
-    {"VSFTPDS", VSFTPD, EXPLICIT},  {"VSFTPDI", VSFTPD, IMPLICIT},
-    {"PYFTPDS", PYFTPD, EXPLICIT},  {"PROFTPDS", PROFTPD, EXPLICIT},
-    {"PROFTPDI", PROFTPD, IMPLICIT}, {"PUREFTPDS", PUREFTPD, EXPLICIT},
-};
-#define NROWS (sizeof ROWS / sizeof ROWS[0])
 
 /* ------------------------------------------- what differs, by name */
 
-/* The FTP directory with the fixtures, writable. */
-static const char *fixture_dir(kind k) { return k == VSFTPD ? "pub" : ""; }
 /* vsftpd has no MLSD (500 Unknown command.). */
 static bool has_mlsd(kind k) { return k != VSFTPD; }
 /* Pure-FTPd's NLST lists . and .. too. */
@@ -97,27 +80,8 @@ static const char *LINES[] = {"first line", "second line", "",
 static ftp_session *open_target(const target *t, int tls_version)
 {
     ftp_session *s;
-    if (t->row->tls == PLAIN) {
-        return tu_open(&t->srv, true);
-    }
-    {
-        ftp_tls_config *c = ftp_tls_config_new();
-        CHECK(NULL, c != NULL);
-        CHECK_OK(NULL, ftp_tls_config_set_ca_file(c, t->cafile));
-        CHECK_OK(NULL, ftp_tls_config_set_min_version(c, (ftp_tls_version)tls_version));
-        CHECK_OK(NULL, ftp_tls_config_set_max_version(c, (ftp_tls_version)tls_version));
-        s = ftp_session_new_tls(c);
-        ftp_tls_config_free(c); /* the session keeps what it needs */
-    }
-    CHECK(NULL, s != NULL);
-    CHECK_OK(s, ftp_set_timeout_ms(s, 30000));
-    {
-        const char *dbg = getenv("FTP_TEST_DEBUG");
-        if (dbg != NULL && atoi(dbg) > 0) CHECK_OK(s, ftp_set_debuglevel(s, atoi(dbg)));
-    }
-    if (t->row->tls == IMPLICIT) CHECK_OK(s, ftp_set_implicit_tls(s, true));
-    CHECK_OK(s, ftp_connect(s, t->srv.host, t->srv.port));
-    CHECK_OK(s, ftp_login(s, t->srv.user, t->srv.pass, NULL));
+    if (t->row->tls == PLAIN) return tu_open(&t->srv, true);
+    s = open_tls_row(&t->srv, t->row->tls, t->cafile, tls_version);
     CHECK_OK(s, ftp_prot_p(s));
     return s;
 }
@@ -341,7 +305,7 @@ static void session_cases(const target *t, int tls_version)
     ftp_session_free(s);
 }
 
-static void run_row(const struct row *row)
+static bool run_row(const struct row *row)
 {
     target t;
     char *bigpath;
@@ -368,20 +332,12 @@ static void run_row(const struct row *row)
     free(t.big);
     free(bigpath);
     free(t.local);
+    return true;
 }
 
 int main(int argc, char **argv)
 {
-    size_t i, ran = 0;
-    for (i = 0; i < NROWS; i++) {
-        if (argc > 1 && strcmp(argv[1], ROWS[i].name) != 0) continue;
-        run_row(&ROWS[i]);
-        ran++;
-    }
-    if (ran == 0) {
-        fprintf(stderr, "FAIL: no row named %s in the server table\n", argc > 1 ? argv[1] : "?");
-        return 1;
-    }
-    printf("test_servers: %zu server(s) OK\n", ran);
-    return 0;
+    int rc = run_rows(argc, argv, run_row);
+    if (rc == 0) printf("test_servers: OK\n");
+    return rc;
 }

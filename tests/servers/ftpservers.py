@@ -196,6 +196,46 @@ def make_fixtures(dirpath, big, owner=None, extra_names=False):
 
 # ------------------------------------------------------------------ ports
 
+def ftp_owner(name, what):
+    """(uid, gid) of the system's `ftp` user, checking that we are root
+    (`what` starts as root to chroot its sessions)."""
+    if os.geteuid() != 0:
+        raise LauncherError("%s: %s must be started as root (it chroots "
+                            "its sessions)" % (name, what))
+    try:
+        ftp = pwd.getpwnam("ftp")
+    except KeyError:
+        raise LauncherError("%s: no `ftp` user on this system (the vsftpd "
+                            "package normally creates it)" % name)
+    return (ftp.pw_uid, ftp.pw_gid)
+
+
+def user_root(workdir, name, big, owner):
+    """workdir/name (0755) and its root/, owned by `owner`, holding the
+    fixtures at the top (the layout of the servers with a virtual user).
+    Returns (base, root)."""
+    base = os.path.join(workdir, name)
+    os.mkdir(base)
+    os.chmod(base, 0o755)
+    root = os.path.join(base, "root")
+    os.mkdir(root)
+    os.chown(root, *owner)
+    os.chmod(root, 0o755)
+    make_fixtures(root, big, owner, extra_names=True)
+    return base, root
+
+
+def user_server_env(srv, name, host, port, root, user, password, tls):
+    """Sets srv.env to the FTP_TEST_<NAME>_* keys of a server with a
+    virtual user (HOST, PORT, ROOT, USER, PASS, and CAFILE with TLS)."""
+    key = "FTP_TEST_%s_" % name.upper()
+    srv.env = {key + "HOST": TLS_HOST_NAME if tls else host,
+               key + "PORT": str(port), key + "ROOT": root,
+               key + "USER": user, key + "PASS": password}
+    if tls:
+        srv.env[key + "CAFILE"] = tls.ca
+
+
 def _bindable(family, host, port):
     s = socket.socket(family, socket.SOCK_STREAM)
     try:

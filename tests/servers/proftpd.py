@@ -20,7 +20,6 @@ with --log-protocol).
 """
 
 import os
-import pwd
 import socket
 
 import debcache
@@ -92,24 +91,8 @@ def start(name, workdir, big, log_protocol, taken_ports, tls=None):
     if lacking:
         raise fs.LauncherError("%s: %s not found in %s (%s)" % (
             name, ", ".join(lacking), debcache.root(), debcache.INSTALL_HINT))
-    if os.geteuid() != 0:
-        raise fs.LauncherError("%s: ProFTPD must be started as root (it "
-                               "chroots its user)" % name)
-    try:
-        ftp = pwd.getpwnam("ftp")
-    except KeyError:
-        raise fs.LauncherError("%s: no `ftp` user on this system (the "
-                               "vsftpd package normally creates it)" % name)
-    owner = (ftp.pw_uid, ftp.pw_gid)
-
-    base = os.path.join(workdir, name)
-    os.mkdir(base)
-    os.chmod(base, 0o755)
-    root = os.path.join(base, "root")
-    os.mkdir(root)
-    os.chown(root, *owner)
-    os.chmod(root, 0o755)
-    fs.make_fixtures(root, big, owner, extra_names=True)
+    owner = fs.ftp_owner(name, "ProFTPD")
+    base, root = fs.user_root(workdir, name, big, owner)
     with open(os.path.join(base, "passwd"), "w") as f:
         f.write("%s:%s:%d:%d:libftp test user:%s:/bin/sh\n"
                 % (USER, PASSWORD_HASH, owner[0], owner[1], root))
@@ -161,11 +144,6 @@ def start(name, workdir, big, log_protocol, taken_ports, tls=None):
             srv.stop()
             raise
         taken_ports |= {port} | set(range(pmin, pmax + 1))
-        key = "FTP_TEST_%s_" % name.upper()
-        srv.env = {key + "HOST": fs.TLS_HOST_NAME if tls else host,
-                   key + "PORT": str(port), key + "ROOT": root,
-                   key + "USER": USER, key + "PASS": PASSWORD}
-        if tls:
-            srv.env[key + "CAFILE"] = tls.ca
+        fs.user_server_env(srv, name, host, port, root, USER, PASSWORD, tls)
         return srv
     raise last

@@ -12,7 +12,7 @@
 
 use openssl::asn1::Asn1Time;
 use openssl::hash::MessageDigest;
-use openssl::pkey::PKey;
+use openssl::pkey::{PKey, Private};
 use openssl::rsa::Rsa;
 use openssl::ssl::{
     ShutdownState, SslAcceptor, SslMethod, SslOptions, SslSessionCacheMode, SslStream, SslVersion,
@@ -34,7 +34,9 @@ pub fn payload(len: usize) -> Vec<u8> {
 
 pub const FULL_LEN: usize = 1 << 20;
 
-fn acceptor(version: SslVersion) -> SslAcceptor {
+/// A fresh RSA key and a self-signed certificate for `localhost`, valid
+/// for a day (also used by tests/tls_scripted.rs).
+pub fn self_signed_localhost() -> (PKey<Private>, X509) {
     let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
     let mut name = X509NameBuilder::new().unwrap();
     name.append_entry_by_text("CN", "localhost").unwrap();
@@ -54,7 +56,11 @@ fn acceptor(version: SslVersion) -> SslAcceptor {
         .unwrap();
     b.append_extension(san).unwrap();
     b.sign(&key, MessageDigest::sha256()).unwrap();
-    let cert = b.build();
+    (key, b.build())
+}
+
+fn acceptor(version: SslVersion) -> SslAcceptor {
+    let (key, cert) = self_signed_localhost();
     let mut a = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server()).unwrap();
     a.set_private_key(&key).unwrap();
     a.set_certificate(&cert).unwrap();
@@ -152,6 +158,14 @@ impl Ctl {
                 _ => return Some(cmd),
             }
         }
+    }
+
+    /// The next transfer command (after [`Ctl::next_transfer`]), answered
+    /// with `preliminary` (a 150), and its resumed data connection.
+    pub fn open_transfer(&mut self, preliminary: &str) -> SslStream<TcpStream> {
+        self.next_transfer().expect("a transfer command");
+        self.reply(preliminary);
+        self.data().expect("resumed")
     }
 
     /// Opens the data connection of the transfer just answered with 150
