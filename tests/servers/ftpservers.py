@@ -714,7 +714,9 @@ def start_vsftpd(name, workdir, big, ipv6, log_protocol, taken_ports,
         taken_ports |= {port} | set(range(pmin, pmax + 1))
         key = "FTP_TEST_%s_" % name.upper()
         srv.env = {key + "HOST": host_name or host, key + "PORT": str(port),
-                   key + "ROOT": root}
+                   key + "ROOT": root,
+                   # its passive ports (a test relay listens on the same)
+                   key + "PASV_MIN": str(pmin), key + "PASV_MAX": str(pmax)}
         return srv
     raise last
 
