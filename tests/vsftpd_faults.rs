@@ -24,7 +24,10 @@ use std::time::Duration;
 const BREAKS: [(&str, Fault); 3] = [
     ("data idle timeout", Fault::Stall { after: 256 * 1024 }),
     ("reset data connection", Fault::Reset { after: 256 * 1024 }),
-    ("426 from the server", Fault::CutServerSide { after: 256 * 1024 }),
+    (
+        "426 from the server",
+        Fault::CutServerSide { after: 256 * 1024 },
+    ),
 ];
 
 /// A protected session to `relay` for vsftpd of env prefix `name`,
@@ -104,9 +107,14 @@ fn breaks_of_protected_downloads_leave_the_session_usable() {
             s.quit().unwrap();
         }
     }
-    eprintln!("protected 5 MiB downloads (byte-exact) after a server-side break, through the relay:");
+    eprintln!(
+        "protected 5 MiB downloads (byte-exact) after a server-side break, through the relay:"
+    );
     for (tag, e, ok) in &table {
-        eprintln!("  {tag:<40} {}  (the break gave: {e})", if *ok { "ok" } else { "FAILED" });
+        eprintln!(
+            "  {tag:<40} {}  (the break gave: {e})",
+            if *ok { "ok" } else { "FAILED" }
+        );
     }
     let failed = table.iter().filter(|(_, _, ok)| !ok).count();
     assert_eq!(failed, 0, "{failed} of {} downloads failed", table.len());

@@ -122,7 +122,11 @@ fn relay_data(client: TcpStream, upstream: SocketAddr, fault: Fault) {
         return;
     };
     let gone = Arc::new(AtomicBool::new(false));
-    let (c2, s2, g2) = (client.try_clone().unwrap(), server.try_clone().unwrap(), gone.clone());
+    let (c2, s2, g2) = (
+        client.try_clone().unwrap(),
+        server.try_clone().unwrap(),
+        gone.clone(),
+    );
     std::thread::spawn(move || {
         pipe(c2, s2);
         g2.store(true, Ordering::SeqCst);
