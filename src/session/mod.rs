@@ -367,9 +367,6 @@ impl Session {
                 e,
             ));
         }
-        self.debug.emit(1, || format!("*cmd* {}", sanitize(cmd)));
-        self.debug
-            .emit(2, || format!("*put* {}", sanitize(&format!("{cmd}\r\n"))));
         let mut rest = &bytes[..];
         while !rest.is_empty() {
             match ctl.reader.get_mut().write(rest) {
@@ -379,7 +376,16 @@ impl Session {
                     self.drop_control(&err);
                     return Err(err);
                 }
-                Ok(n) => rest = &rest[n..],
+                Ok(n) => {
+                    // The debug lines tell what was sent: a command a
+                    // cancel stopped before its first byte has none.
+                    if rest.len() == bytes.len() {
+                        self.debug.emit(1, || format!("*cmd* {}", sanitize(cmd)));
+                        self.debug
+                            .emit(2, || format!("*put* {}", sanitize(&format!("{cmd}\r\n"))));
+                    }
+                    rest = &rest[n..];
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) if rest.len() == bytes.len() && crate::cancel::is_cancelled_io(&e) => {
                     return Err(Error::from_io(
