@@ -1,7 +1,9 @@
 //! libftp: an FTP client engine with Python ftplib's feature set.
 //!
 //! The Rust core ([`Session`] and the modules below) knows nothing of C; the
-//! C API lives in the `ffi` module, the only place with `unsafe` code.
+//! C API lives in the `ffi` module, the only place with `unsafe` code but
+//! for two documented exceptions: `tls/resume.rs` (`SSL_set_session`) and
+//! `sys.rs` (two system calls no wrapper crate offers).
 
 #![forbid(unsafe_op_in_unsafe_fn)]
 

@@ -100,9 +100,9 @@ impl SessionStore {
         // (or with the control connection's session, made by that context),
         // and data connections are made from that same context. A copy
         // decoded from the DER carries the same protocol version, cipher and
-        // session id context as the original. This is the one of two `unsafe`
-        // outside src/ffi (with sys.rs): the openssl crate marks
-        // SSL_set_session unsafe for exactly this condition.
+        // session id context as the original. Outside src/ffi, this and the
+        // two system calls of sys.rs are the only `unsafe`: the openssl
+        // crate marks SSL_set_session unsafe for exactly this condition.
         unsafe { ssl.set_session(session) }
     }
 }
