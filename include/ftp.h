@@ -358,6 +358,25 @@ enum ftp_result ftp_stor_from_fd(struct ftp_session *s, const char *cmd, int fd,
 // always go through a buffer.
 enum ftp_result ftp_set_zero_copy(struct ftp_session *s, int mode);
 
+// Whether the server advertises feature `name` in its FEAT reply
+// (RFC 2389; case-insensitive, e.g. "MLST", "UTF8", "MDTM", "HASH",
+// "REST"): `*has` receives the answer. `*params_out` (NULL ok) receives
+// the feature's parameters as the server sent them ("" when it has none,
+// e.g. "type*;size*;modify*;" for MLST, "STREAM" for REST; NULL when
+// `*has` is false), owned by the session and valid until the next call.
+//
+// FEAT is sent at most once per connection: the first call asks the
+// server, later ones answer from the cache (and leave `ftp_last_response`
+// empty). The cache is forgotten on a new connection and after AUTH TLS,
+// since servers advertise differently once the channel is secured. A
+// server that refuses FEAT (4xx/5xx) or answers with a single line
+// advertises nothing: `*has` is false, not an error. Failures to read the
+// reply are errors as for any command.
+enum ftp_result ftp_has_feature(struct ftp_session *s,
+                                const char *name,
+                                bool *has,
+                                const char **params_out);
+
 // Lists a directory with MLSD (ftplib's `mlsd`): `path` NULL or "" = the
 // current directory; when `nfacts` > 0, `OPTS MLST f1;f2;` is sent first
 // to ask for those facts. Each entry goes to `cb`.

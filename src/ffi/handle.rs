@@ -40,6 +40,8 @@ pub(crate) struct SessionInner {
     pub(crate) core: Session,
     /// The string of `ftp_pwd`/`ftp_mkd`, valid until the next call.
     pub(crate) path_out: CString,
+    /// The parameters `ftp_has_feature` hands out, valid until the next call.
+    pub(crate) feature_out: CString,
     /// Set after a caught panic: the session refuses all further work.
     pub(crate) dead: bool,
 }
@@ -61,6 +63,7 @@ impl ftp_session {
             inner: UnsafeCell::new(SessionInner {
                 core,
                 path_out: CString::default(),
+                feature_out: CString::default(),
                 dead: false,
             }),
             out: UnsafeCell::new(Outputs::default()),

@@ -12,6 +12,7 @@ pub mod cancel;
 pub mod commands;
 pub mod constants;
 pub mod fd_transfers;
+pub mod features;
 pub mod files;
 pub mod handle;
 pub mod result;

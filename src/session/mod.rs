@@ -8,6 +8,7 @@ mod abort;
 mod cancelled;
 mod commands;
 mod fd_transfers;
+mod features;
 mod listings;
 mod settings;
 mod tls;
@@ -78,6 +79,8 @@ pub struct Session {
     tls: tls::TlsState,
     /// Set from other threads to stop the running call.
     cancel: CancelToken,
+    /// The reply to FEAT, once asked on this connection (and since AUTH).
+    features: Option<crate::features::Features>,
     /// Final replies the server still owes for calls cancelled before
     /// they came; the next call reads them first (see `read_owed_replies`).
     owed_replies: u32,
@@ -222,6 +225,7 @@ impl Session {
         });
         self.closed_because = None;
         self.owed_replies = 0;
+        self.features = None;
         self.welcome = None;
         self.epsv_refused = false;
         self.current_type = None;
@@ -282,6 +286,7 @@ impl Session {
         self.control = None;
         self.closed_because = None;
         self.owed_replies = 0;
+        self.features = None;
         self.transfer = TransferState::default();
         self.current_type = None;
     }
@@ -293,6 +298,7 @@ impl Session {
             self.closed_because = Some(why.to_string());
         }
         self.owed_replies = 0;
+        self.features = None;
         self.transfer.final_pending = false;
         self.transfer.socket = None;
     }

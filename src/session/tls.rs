@@ -129,6 +129,8 @@ impl Session {
         match client_handshake(ctx, tcp, &ctl.host, None, true, limits) {
             Ok(tls) => {
                 stream.put_transport(Transport::Tls(Box::new(tls)));
+                // Servers advertise differently once the channel is secured.
+                self.features = None;
                 stream
                     .set_idle_timeout(timeout)
                     .map_err(|e| Error::from_io("configuring the connection", e))?;

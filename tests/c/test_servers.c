@@ -288,10 +288,49 @@ static void listings(const target *t, ftp_session *s)
 
 /* Everything, passive then active, on one session (the big files in
  * passive mode only). */
+/* vsftpd advertises no MLST (it has no MLSD). */
+static bool has_mlst(kind k) { return k != VSFTPD; }
+
+/* ftp_has_feature: FEAT parsed, case-insensitive, parameters kept; asked
+ * once (the second answer reads no reply); TLS rows asked after AUTH TLS,
+ * where every server advertises PBSZ. */
+static void features(const target *t, ftp_session *s)
+{
+    bool has = true;
+    const char *params = "x";
+    tu_step("%s: ftp_has_feature", t->row->name);
+    CHECK_OK(s, ftp_has_feature(s, "size", &has, &params));
+    CHECK(s, has);
+    CHECK_STR(s, params, "");
+    CHECK_CODE(s, 211);
+    CHECK_OK(s, ftp_has_feature(s, "REST", &has, &params));
+    CHECK(s, has);
+    CHECK_STR(s, params, "STREAM");
+    CHECK_CODE(s, 0); /* from the cache: no reply read */
+    CHECK_OK(s, ftp_has_feature(s, "MDTM", &has, NULL));
+    CHECK(s, has);
+    CHECK_OK(s, ftp_has_feature(s, "MLST", &has, &params));
+    CHECK_INT(s, has, has_mlst(t->row->kind));
+    if (has) {
+        CHECK_MSG(s, strstr(params, "size*") != NULL, "MLST params \"%s\"", params);
+    } else {
+        CHECK(s, params == NULL);
+    }
+    CHECK_OK(s, ftp_has_feature(s, "NO-SUCH-FEATURE", &has, &params));
+    CHECK(s, !has && params == NULL);
+    if (t->row->tls != PLAIN) {
+        CHECK_OK(s, ftp_has_feature(s, "PBSZ", &has, NULL));
+        CHECK(s, has);
+    }
+    CHECK_RES(s, ftp_has_feature(s, NULL, &has, NULL), FTP_ERROR_INVALID_ARGUMENT);
+    CHECK_RES(s, ftp_has_feature(s, "SIZE", NULL, NULL), FTP_ERROR_INVALID_ARGUMENT);
+}
+
 static void session_cases(const target *t, int tls_version)
 {
     ftp_session *s = open_target(t, tls_version);
     int passive;
+    features(t, s);
     if (fixture_dir(t->row->kind)[0] != '\0') CHECK_OK(s, ftp_cwd(s, fixture_dir(t->row->kind)));
     for (passive = 1; passive >= 0; passive--) {
         tu_step("%s TLS %d: %s mode", t->row->name, tls_version, passive ? "passive" : "active");
