@@ -149,11 +149,18 @@ impl DataConn {
             .map_err(|e| Error::from_io("closing the data connection", e))
     }
 
-    /// Ends the connection in order without waiting for anything: under
-    /// TLS close_notify is sent (within one wait slice) but the server's
-    /// is not awaited; then our side of TCP is half-closed. For cancels.
-    pub(crate) fn finish_now(mut self) {
-        self.stream.close_now();
+    /// Ends the connection of a cancelled transfer without waiting for
+    /// anything. A download is cut ([`DataConn::abandon`]); an upload (or a
+    /// connection written to) is ended in order at once - under TLS
+    /// close_notify is sent (within one wait slice) but the server's is not
+    /// awaited, then our side of TCP is half-closed - since some servers
+    /// send no final reply for a reset upload.
+    pub(crate) fn end_after_cancel(mut self) {
+        if self.upload {
+            self.stream.close_now();
+        } else {
+            self.abandon();
+        }
     }
 
     /// Ends the connection abruptly (TCP reset), so that the server stops

@@ -6,20 +6,14 @@ use crate::data::DataConn;
 use crate::error::Error;
 
 impl Session {
-    /// Ends a transfer stopped by a cancel without waiting for the server:
-    /// a download is reset (the server stops sending and answers 426, or
-    /// 226 if it had finished); an upload is ended in order at once (TLS
-    /// close_notify sent, not awaited; then a TCP half-close), since some
-    /// servers send no final reply for a reset upload. The final reply is
-    /// left owed, so the next call reads it first (see `begin`). Returns `why`, with
+    /// Ends a transfer stopped by a cancel without waiting for the server
+    /// ([`DataConn::end_after_cancel`]: a download cut, an upload ended in
+    /// order at once). The final reply is left owed, marked as after a cut,
+    /// so the next call reads it first (see `begin`). Returns `why`, with
     /// what was done added to its text.
     pub(crate) fn cancelled_transfer(&mut self, conn: Option<DataConn>, why: Error) -> Error {
         if let Some(c) = conn {
-            if self.transfer.upload {
-                c.finish_now();
-            } else {
-                c.abandon();
-            }
+            c.end_after_cancel();
         }
         self.transfer.socket = None;
         // The final reply stays owed; marked as after a cut, the next call

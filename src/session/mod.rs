@@ -56,8 +56,6 @@ struct TransferState {
     socket: Option<TcpStream>,
     /// The server still owes the final reply (226/426...) of a transfer.
     final_pending: bool,
-    /// The open transfer's command sends data (STOR, STOU, APPE).
-    upload: bool,
     /// Set when the transfer's data connection was cut (reset) rather than
     /// ended in order: its final reply is then awaited briefly, with a NOOP
     /// resynchronisation (see abort.rs), as some servers send none.
@@ -563,17 +561,12 @@ impl Session {
         self.control.as_ref().map(|c| c.reader.get_ref().tcp())
     }
 
-    pub(crate) fn new_transfer_token(
-        &mut self,
-        socket: Option<TcpStream>,
-        upload: bool,
-    ) -> Arc<()> {
+    pub(crate) fn new_transfer_token(&mut self, socket: Option<TcpStream>) -> Arc<()> {
         let token = Arc::new(());
         self.transfer = TransferState {
             token: Arc::downgrade(&token),
             socket,
             final_pending: true,
-            upload,
             cut: Arc::default(),
         };
         token

@@ -93,7 +93,7 @@ impl Session {
         };
         // The server owes the final reply from here on.
         let dup = tcp.try_clone().ok();
-        let token = self.new_transfer_token(dup, is_upload(cmd));
+        let token = self.new_transfer_token(dup);
         let stream = match self.secure_data(tcp) {
             Ok(stream) => stream,
             Err(e) => {
