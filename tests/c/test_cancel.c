@@ -55,11 +55,39 @@ typedef struct canceller {
     ftp_session *s;
     double delay_ms;
     double cancelled_at; /* now_ms() just before ftp_session_cancel */
+    /* When set: the delay counts from the moment the session's debug
+     * output shows this command sent (see cancel_after_sent). */
+    const char *after_cmd;
+    pthread_mutex_t lock;
+    pthread_cond_t sent;
+    bool seen;
 } canceller;
+
+/* Debug callback of cancel_after_sent: notes "*cmd* '<after_cmd>...". */
+static void note_sent(void *userdata, const char *line)
+{
+    canceller *c = userdata;
+    if (strncmp(line, "*cmd* '", 7) == 0 && strncmp(line + 7, c->after_cmd, strlen(c->after_cmd)) == 0) {
+        pthread_mutex_lock(&c->lock);
+        c->seen = true;
+        pthread_cond_signal(&c->sent);
+        pthread_mutex_unlock(&c->lock);
+    }
+}
 
 static void *canceller_main(void *arg)
 {
     canceller *c = arg;
+    if (c->after_cmd != NULL) {
+        /* Bounded: a command never sent fails the test by its result. */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 60;
+        pthread_mutex_lock(&c->lock);
+        while (!c->seen && pthread_cond_timedwait(&c->sent, &c->lock, &until) == 0) {
+        }
+        pthread_mutex_unlock(&c->lock);
+    }
     sleep_ms(c->delay_ms);
     c->cancelled_at = now_ms();
     ftp_session_cancel(c->s);
@@ -71,6 +99,25 @@ static void cancel_later(canceller *c, ftp_session *s, double delay_ms)
     c->s = s;
     c->delay_ms = delay_ms;
     c->cancelled_at = 0;
+    c->after_cmd = NULL;
+    CHECK(s, pthread_create(&c->thread, NULL, canceller_main, c) == 0);
+}
+
+/* Cancels s delay_ms after it sent a command starting with `cmd` (seen in
+ * its debug output, level 1; c's lock and cond initialised): for calls whose own work before that command
+ * is slow and varies (the first TLS set-up of the process takes seconds
+ * under valgrind), so that the cancel still lands where the scenario waits. */
+static void cancel_after_sent(canceller *c, ftp_session *s, const char *cmd, double delay_ms)
+{
+    c->s = s;
+    c->delay_ms = delay_ms;
+    c->cancelled_at = 0;
+    c->after_cmd = cmd;
+    pthread_mutex_lock(&c->lock);
+    c->seen = false;
+    pthread_mutex_unlock(&c->lock);
+    CHECK_OK(s, ftp_set_debuglevel(s, 1));
+    CHECK_OK(s, ftp_set_debug_callback(s, note_sent, c));
     CHECK(s, pthread_create(&c->thread, NULL, canceller_main, c) == 0);
 }
 
@@ -86,6 +133,18 @@ static void canceller_join(canceller *c)
         cancel_later(&c_, (s), CANCEL_AFTER);                                \
         CHECK_RES(s, expr, FTP_ERROR_CANCELLED);                             \
         canceller_join(&c_);                                                 \
+    } while (0)
+
+/* `expr` returns FTP_ERROR_CANCELLED, cancelled from another thread
+ * CANCEL_AFTER ms after the session sent a command starting with `cmd`.
+ * The debug callback stays installed (on a file-scope canceller) so that
+ * ftp_last_error still tells about expr afterwards. */
+static canceller after_sent = {.lock = PTHREAD_MUTEX_INITIALIZER, .sent = PTHREAD_COND_INITIALIZER};
+#define CHECK_CANCELLED_AFTER(s, cmd, expr)                                  \
+    do {                                                                     \
+        cancel_after_sent(&after_sent, (s), (cmd), CANCEL_AFTER);            \
+        CHECK_RES(s, expr, FTP_ERROR_CANCELLED);                             \
+        canceller_join(&after_sent);                                         \
     } while (0)
 
 /* ------------------------------------------------------------ clients */
@@ -122,7 +181,7 @@ static void t_reply(void)
     uint16_t port = srv_start("cancel-reply");
     ftp_session *s = srv_logged_in(port);
     CHECK_RES(s, ftp_session_cancel(NULL), FTP_ERROR_INVALID_ARGUMENT);
-    CHECK_CANCELLED(s, ftp_voidcmd(s, "NOOP"));
+    CHECK_CANCELLED_AFTER(s, "NOOP", ftp_voidcmd(s, "NOOP"));
     CHECK(s, strstr(ftp_last_error(s), "usable") != NULL);
     /* The late reply of the cancelled NOOP is read first, then this one's. */
     CHECK_OK(s, ftp_voidcmd(s, "NOOP"));
@@ -187,7 +246,7 @@ static void t_download_callback(void)
 {
     tu_buf b = {0};
     ftp_session *s = srv_logged_in(srv_start("cancel-download"));
-    CHECK_CANCELLED(s, ftp_retrbinary(s, "RETR f", tu_buf_sink, &b, 0, FTP_NO_REST));
+    CHECK_CANCELLED_AFTER(s, "RETR", ftp_retrbinary(s, "RETR f", tu_buf_sink, &b, 0, FTP_NO_REST));
     CHECK(s, strstr(ftp_last_error(s), "transfer was stopped") != NULL);
     check_payload(s, b.data, b.len, CANCEL_SENT);
     tu_buf_free(&b);
@@ -201,7 +260,7 @@ static void download_fd(int mode)
     int fd = temp_fd();
     ftp_session *s = srv_logged_in(srv_start("cancel-download"));
     CHECK_OK(s, ftp_set_zero_copy(s, mode));
-    CHECK_CANCELLED(s, ftp_retr_to_fd(s, "RETR f", fd, FTP_NO_REST));
+    CHECK_CANCELLED_AFTER(s, "RETR", ftp_retr_to_fd(s, "RETR f", fd, FTP_NO_REST));
     n = pread(fd, got, sizeof got, 0);
     CHECK(s, n >= 0);
     check_payload(s, got, (size_t)n, CANCEL_SENT);
@@ -248,7 +307,7 @@ static void t_upload_callback(void)
     memset(&u, 0, sizeof u);
     u.src.data = data;
     u.src.len = UPLOAD_OFFER;
-    CHECK_CANCELLED(s, ftp_storbinary(s, "STOR f", tu_src_read, &u, 0, NULL, FTP_NO_REST));
+    CHECK_CANCELLED_AFTER(s, "STOR", ftp_storbinary(s, "STOR f", tu_src_read, &u, 0, NULL, FTP_NO_REST));
     /* The scenario checked an in-order end with a prefix of the payload;
      * this NOOP reads its 226 first. */
     usable_then_quit(s);
@@ -266,7 +325,7 @@ static void upload_fd(int mode)
     free(data);
     s = srv_logged_in(srv_start("cancel-upload"));
     CHECK_OK(s, ftp_set_zero_copy(s, mode));
-    CHECK_CANCELLED(s, ftp_stor_from_fd(s, "STOR f", fd, FTP_NO_REST));
+    CHECK_CANCELLED_AFTER(s, "STOR", ftp_stor_from_fd(s, "STOR f", fd, FTP_NO_REST));
     usable_then_quit(s);
     ftp_session_free(s);
     close(fd);
@@ -281,7 +340,7 @@ static void t_active_accept(void)
     tu_buf b = {0};
     ftp_session *s = srv_logged_in(srv_start("cancel-active-accept"));
     CHECK_OK(s, ftp_set_pasv(s, false));
-    CHECK_CANCELLED(s, ftp_retrbinary(s, "RETR f", tu_buf_sink, &b, 0, FTP_NO_REST));
+    CHECK_CANCELLED_AFTER(s, "RETR", ftp_retrbinary(s, "RETR f", tu_buf_sink, &b, 0, FTP_NO_REST));
     CHECK_INT(s, b.len, 0);
     usable_then_quit(s);
     ftp_session_free(s);
@@ -299,7 +358,7 @@ static void t_tls_handshake(void)
     CHECK(NULL, s != NULL);
     CHECK_OK(s, ftp_set_timeout_ms(s, TIMEOUT_MS));
     CHECK_OK(s, ftp_connect(s, "127.0.0.1", port));
-    CHECK_CANCELLED(s, ftp_auth(s));
+    CHECK_CANCELLED_AFTER(s, "AUTH", ftp_auth(s));
     CHECK(s, strstr(ftp_last_error(s), "TLS handshake") != NULL);
     CHECK_RES(s, ftp_voidcmd(s, "NOOP"), FTP_ERROR_STATE);
     ftp_session_free(s);

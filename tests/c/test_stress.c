@@ -9,9 +9,11 @@
  * max_per_ip=0 (no limit); a server that answers "421 There are too many
  * connected users" (max_clients) or "421 There are too many connections
  * from your internet address" (max_per_ip) makes the test fail with a hint.
- * The launcher gives each vsftpd a range of 100 PASV ports, and vsftpd
- * tries 10 random ports of it per PASV: well above ~64 passive data
- * connections open at once, PASV starts failing ("500 OOPS: ...").
+ * The launcher gives the plain vsftpd a range of 1000 PASV ports outside
+ * the kernel's ephemeral range (200 for the FTPS ones), and vsftpd tries 9
+ * random ports of it per PASV, failing with "500 OOPS: priv_sock_get_int"
+ * when all are taken: with ~50 passive data connections open at once that
+ * is far out of reach (with 100 ports it happened, rarely).
  *
  * What each of the FTP_STRESS_SESSIONS sessions (default 64) does, its
  * thread running FTP_STRESS_SESSIONS / FTP_STRESS_THREADS of them (default

@@ -256,11 +256,35 @@ def free_port(family, host):
         s.close()
 
 
-def free_range(family, host, count=100, taken=()):
-    """A run of `count` consecutive bindable ports (for PASV)."""
+def _ephemeral_range():
+    """The kernel's range for ephemeral ports (clients' local ports)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            lo, hi = (int(x) for x in f.read().split())
+        return lo, hi
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def free_range(family, host, count=1000, taken=()):
+    """A run of `count` consecutive bindable ports (for PASV), outside the
+    kernel's ephemeral range: a client socket that happens to get a local
+    port inside the range (the tests' own control and data connections)
+    would otherwise make vsftpd's bind fail. vsftpd tries 9 random ports of
+    its range per PASV and gives up with "500 OOPS: priv_sock_get_int"
+    when all are taken: with 1000 ports and the ~50 data connections
+    test_stress keeps open at once on one server, that stays far out of
+    reach (with 100 ports, partly inside the ephemeral range, it happened
+    in CI)."""
     rng = random.Random()
+    lo, hi = _ephemeral_range()
+    spans = [(s, e) for s, e in ((10000, lo - 1), (hi + 1, 65535))
+             if e - s + 1 >= count]
+    if not spans:
+        spans = [(10000, 65535)]
     for _ in range(200):
-        base = rng.randrange(30000, 60000 - count)
+        start, end = rng.choice(spans)
+        base = rng.randrange(start, end - count + 2)
         ports = range(base, base + count)
         if any(p in taken for p in ports):
             continue
@@ -678,7 +702,11 @@ def start_vsftpd(name, workdir, big, ipv6, log_protocol, taken_ports,
     last = None
     for attempt in range(5):
         port = free_port(family, host)
-        pmin, pmax = free_range(family, host, taken=taken_ports | {port})
+        # The plain servers carry test_stress's ~50 passive connections at
+        # once; the TLS ones a few, and tests/faultrelay listens on every
+        # port of their ranges (a descriptor each).
+        pmin, pmax = free_range(family, host, count=200 if tls else 1000,
+                                taken=taken_ports | {port})
         if tls:
             mode, certfile, keyfile = tls
             ssl_conf = VSFTPD_TLS_CONF.format(
