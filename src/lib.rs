@@ -32,7 +32,7 @@ pub use data::DataConn;
 pub use encoding::Encoding;
 pub use error::{Error, ErrorKind, Result};
 pub use features::Features;
-pub use listing::{Fact, MlsdEntry};
+pub use listing::{Entry, EntryType, Fact, MlsdEntry};
 pub use reply::Reply;
 pub use session::{Session, Settings, ZeroCopy};
 
