@@ -70,7 +70,10 @@ pub fn month_from_name(name: &[u8]) -> Option<u32> {
         name[1].to_ascii_lowercase(),
         name[2].to_ascii_lowercase(),
     ];
-    MONTHS.iter().position(|m| **m == lower).map(|i| i as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|m| **m == lower)
+        .map(|i| i as u32 + 1)
 }
 
 /// Unix seconds of an RFC 3659 time-val, `YYYYMMDDHHMMSS` with optional
