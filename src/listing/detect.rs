@@ -25,11 +25,14 @@ use super::tokens::strip_cr;
 use super::unix::parse_unix;
 use super::vms::parse_vms;
 
+/// A format's parser: None when the line is not in its format.
+type Parser = fn(&[u8], &ListContext) -> Option<Line>;
+
 /// Parses one LIST line (without its CRLF). Never fails: a line no parser
 /// understands gives an Unknown entry, so every line reaches the caller
 /// exactly once.
 pub fn parse_list_line(line: &[u8], cx: &ListContext) -> Line {
-    let parsers: [fn(&[u8], &ListContext) -> Option<Line>; 6] = [
+    let parsers: [Parser; 6] = [
         parse_eplf,
         parse_unix,
         parse_netware,

@@ -1,8 +1,8 @@
 //! EPLF, the Easily Parsed LIST Format (<https://cr.yp.to/ftp/list/eplf.html>):
-//! `+` facts separated by `,`, a tab, the name.
+//! `+` facts separated by `,`, a tab (shown as `<TAB>`), the name.
 //!
 //! ```text
-//! +i8388621.44468,m839956783,r,s10376,	RFCEPLF
+//! +i8388621.44468,m839956783,r,s10376,<TAB>RFCEPLF
 //! ```
 //!
 //! Documented behaviour:

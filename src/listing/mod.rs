@@ -1,20 +1,19 @@
 //! Directory listings as entries: the parsers of every listing format, one
 //! file each, and what they share.
 //!
-//! - [`entry`]: [`Entry`], what every parser produces;
-//! - [`dates`]: calendar arithmetic (time-vals, month names, the year of
-//!   a Unix date that has none);
-//! - [`mlsd`]: RFC 3659 MLSD/MLST lines split into facts ([`parse_mlsd_line`]);
-//! - [`mlsd_entry`]: MLSD/MLST lines as entries ([`parse_mlsd`]);
-//! - [`detect`]: one LIST line in whatever format ([`parse_list_line`]),
-//!   trying in turn:
-//! - [`eplf`]: EPLF (`+facts<TAB>name`);
-//! - [`unix`]: Unix `ls -l` (vsftpd, ProFTPD, Pure-FTPd, pyftpdlib...);
-//! - [`netware`]: Novell NetWare;
-//! - [`dos`]: Windows/IIS;
-//! - [`vms`]: OpenVMS;
-//! - `ls_date` and `tokens`: the date columns of `ls`-style listings, and
-//!   the byte helpers the parsers share.
+//! - [`entry`] holds [`Entry`], what every parser produces;
+//! - [`dates`] does calendar arithmetic (time-vals, month names, the year
+//!   of a Unix date that has none);
+//! - [`mlsd`] splits RFC 3659 MLSD/MLST lines into facts
+//!   ([`parse_mlsd_line`]);
+//! - [`mlsd_entry`] reads MLSD/MLST lines as entries ([`parse_mlsd`]);
+//! - [`detect`] reads one LIST line in whatever format
+//!   ([`parse_list_line`]), trying in turn the parsers of
+//!   [`eplf`] (EPLF, `+facts<TAB>name`), [`unix`] (`ls -l`: vsftpd,
+//!   ProFTPD, Pure-FTPd, pyftpdlib...), [`netware`] (Novell NetWare),
+//!   [`dos`] (Windows/IIS) and [`vms`] (OpenVMS);
+//! - `ls_date` reads the date columns of `ls`-style listings and `tokens`
+//!   holds the byte helpers the parsers share.
 //!
 //! Shared behaviour: every line gives exactly one [`Line`] and no input
 //! makes a parser panic; `raw` is the line exactly as given (a lone trailing

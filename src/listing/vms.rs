@@ -52,7 +52,7 @@ pub fn parse_vms(line: &[u8], cx: &ListContext) -> Option<Line> {
     while i < spans.len() {
         let field = text(line, spans[i]);
         if let Some(blocks) = blocks(field) {
-            entry.size = blocks.checked_mul(512);
+            entry.size = blocks.and_then(|b| b.checked_mul(512));
             seen_size_or_date = true;
         } else if let Some((y, mo, d)) = vms_date(field) {
             let clock = spans.get(i + 1).and_then(|&s| vms_clock(text(line, s)));
@@ -95,14 +95,15 @@ fn vms_name(field: &[u8]) -> Option<(&[u8], EntryType)> {
     }
 }
 
-/// `used` or `used/allocated` blocks: the used ones.
-fn blocks(field: &[u8]) -> Option<u64> {
+/// `used` or `used/allocated` blocks: the used ones (Some(None) when too
+/// many for a u64).
+fn blocks(field: &[u8]) -> Option<Option<u64>> {
     let used = match field.iter().position(|&b| b == b'/') {
         Some(i) if all_digits(&field[i + 1..]) => &field[..i],
         Some(_) => return None,
         None => field,
     };
-    number(used)
+    all_digits(used).then(|| number(used))
 }
 
 /// `D-MMM-YYYY` (English month abbreviation, any case).
