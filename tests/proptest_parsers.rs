@@ -1,10 +1,13 @@
 //! Property tests of the parsers: the reply reader (whatever the chunking),
-//! the 227/229/257 reply parsers, MLSD lines, command encoding and latin-1.
+//! the 227/229/257 reply parsers, MLSD lines, command encoding, latin-1,
+//! and the listing parsers (`parse_list_line`, `parse_mlsd`).
 //! Coverage-guided fuzzing of the same code lives in fuzz/ (scripts/fuzz.sh).
 
 use ftp::command::encode_line;
 use ftp::line_reader::LineReader;
-use ftp::listing::parse_mlsd_line;
+use ftp::listing::{
+    parse_list_line, parse_mlsd, parse_mlsd_line, Entry, EntryType, Format, Line, ListContext,
+};
 use ftp::parse::{parse227, parse229, parse257};
 use ftp::reply_reader::read_reply;
 use ftp::{Encoding, ErrorKind, Reply};
@@ -289,5 +292,359 @@ proptest! {
         prop_assert_eq!(enc.encode(&text).unwrap(), bytes.clone());
         prop_assert_eq!(enc.decode_lossy(&bytes), text.clone());
         prop_assert_eq!(&*enc.to_caller(&bytes), text.as_bytes());
+    }
+}
+
+/// Pieces of listing lines of every format, valid and broken, so that
+/// lines built from them reach deep into the parsers.
+fn listing_piece() -> impl Strategy<Value = Vec<u8>> {
+    const PIECES: &[&[u8]] = &[
+        // Unix modes, counts, owners, sizes, devices
+        b"-rw-r--r--",
+        b"drwxr-xr-x",
+        b"lrwxrwxrwx",
+        b"crw-rw-rw-",
+        b"-rwsr-xr-T+",
+        b"?---------",
+        b"Zrwxrwxrwx",
+        b"total",
+        b"TOTAL 0",
+        b"0",
+        b"1",
+        b"12",
+        b"4096",
+        b"1,",
+        b"10,235",
+        b"18446744073709551615",
+        b"99999999999999999999",
+        b"ftp",
+        b"root",
+        b"folder",
+        // dates of ls, long-iso, full-iso, iso
+        b"Jan",
+        b"dec",
+        b"September",
+        b"Sept",
+        b"Feb",
+        b"29",
+        b"30",
+        b"31",
+        b"32",
+        b"05",
+        b"10:00",
+        b"23:59",
+        b"24:00",
+        b"1:5",
+        b"2020",
+        b"0000",
+        b"9999",
+        b"2020-01-31",
+        b"2020-02-30",
+        b"12:34:56",
+        b"12:34:56.123456789",
+        b"+0100",
+        b"-2359",
+        b"09-26",
+        // names, links, dots, odd bytes
+        b"a b",
+        b"caf\xc3\xa9",
+        b"\xff\xfe",
+        b"\xe3\x80\x80",
+        b" -> ",
+        b"->",
+        b".",
+        b"..",
+        b"\r",
+        b"\n",
+        b"\0",
+        b"\t",
+        // DOS/IIS
+        b"04-27-00",
+        b"12/31/1999",
+        b"2002-09-02",
+        b"13-45-20",
+        b"12:09PM",
+        b"13:45",
+        b"00:10AM",
+        b"AM",
+        b"pm",
+        b"<DIR>",
+        b"<dir>",
+        b"1,234",
+        b",1",
+        b"          ",
+        // VMS
+        b"A.TXT;1",
+        b"X.DIR;2",
+        b";",
+        b"B;x",
+        b"12/24",
+        b"1/",
+        b"1-JAN-2020",
+        b"31-FEB-2020",
+        b"12:34:56.78",
+        b"[G,O]",
+        b"[O]",
+        b"[",
+        b"(RWED,RE,,)",
+        b"(",
+        // NetWare
+        b"d",
+        b"-",
+        b"[RWCEAFMS]",
+        b"[R----F--]",
+        // EPLF
+        b"+",
+        b"+i1.2,m824255902,/,up755,\t",
+        b"+r,s1,\t",
+        b"m99999999999999999999,",
+        b"up9,",
+        // MLSD facts
+        b"type=file;size=1;",
+        b"Type=OS.unix=slink:/x;",
+        b"type=OS.unix=symlink;",
+        b"type=cdir;",
+        b"modify=20200101000000.5;",
+        b"sizd=4096;",
+        b"UNIX.mode=0644;",
+        b"unix.uid=0;",
+        b"=",
+        b";",
+    ];
+    prop_oneof![
+        4 => prop::sample::select(PIECES).prop_map(<[u8]>::to_vec),
+        1 => prop::collection::vec(any::<u8>(), 0..6),
+    ]
+}
+
+/// Joins pieces, each followed by zero to three spaces.
+fn join_pieces(parts: Vec<(Vec<u8>, usize)>) -> Vec<u8> {
+    let mut line = Vec::new();
+    for (piece, spaces) in parts {
+        line.extend_from_slice(&piece);
+        line.extend(std::iter::repeat_n(b' ', spaces));
+    }
+    line
+}
+
+/// A line shaped by a template: each slot picks one of its choices (valid
+/// and broken ones), or sometimes any piece at all.
+fn template(slots: &'static [&'static [&'static [u8]]]) -> impl Strategy<Value = Vec<u8>> {
+    let parts: Vec<_> = slots
+        .iter()
+        .map(|choices| {
+            let pick = prop_oneof![
+                8 => prop::sample::select(*choices).prop_map(<[u8]>::to_vec),
+                1 => listing_piece(),
+            ];
+            (pick, prop_oneof![8 => Just(1usize), 1 => 0usize..4])
+        })
+        .collect();
+    parts.prop_map(join_pieces)
+}
+
+const NAMES: &[&[u8]] = &[
+    b"a",
+    b"a b",
+    b" lead",
+    b"x -> y",
+    b"caf\xc3\xa9",
+    b"\xff",
+    b".",
+    b"..",
+    b"",
+    b"n\r",
+    b"n\n",
+];
+const UNIX: &[&[&[u8]]] = &[
+    &[
+        b"-rw-r--r--",
+        b"drwxr-xr-x",
+        b"lrwxrwxrwx",
+        b"crw-rw-rw-",
+        b"-rwsr-xr-T+",
+        b"p---------.",
+    ],
+    &[b"1", b"12", b"", b"ftp"],
+    &[b"ftp", b"1000", b"", b"jan"],
+    &[b"ftp", b"1000", b"", b"3,", b"10,235"],
+    &[
+        b"12",
+        b"0",
+        b"5368709120",
+        b"18446744073709551616",
+        b"7",
+        b"x",
+    ],
+    &[
+        b"Jan",
+        b"dec",
+        b"September",
+        b"2020-01-31",
+        b"09-26",
+        b"Foo",
+    ],
+    &[b"1", b"05", b"29", b"31", b"32", b"12:34:56.5", b"13:45"],
+    &[
+        b"10:00", b"2020", b"23:59", b"24:00", b"209", b"+0100", b"0000",
+    ],
+    NAMES,
+];
+const DOS: &[&[&[u8]]] = &[
+    &[
+        b"04-27-00",
+        b"12/31/1999",
+        b"2002-09-02",
+        b"02-31-20",
+        b"13-01-20",
+        b"1-1-1",
+    ],
+    &[
+        b"12:09PM",
+        b"13:45",
+        b"00:10AM",
+        b"11:59",
+        b"09:15:30",
+        b"1:5",
+    ],
+    &[b"PM", b"am", b"", b"<DIR>"],
+    &[
+        b"<DIR>",
+        b"<dir>",
+        b"589",
+        b"1,234",
+        b"99999999999999999999",
+        b",1",
+        b"",
+    ],
+    NAMES,
+];
+const VMS: &[&[&[u8]]] = &[
+    &[b"A.TXT;1", b"X.DIR;2", b"B;x", b";1", b"C.DAT;1"],
+    &[b"12/24", b"1", b"36028797018963968", b"1/", b"[G,O]", b""],
+    &[
+        b"1-JAN-2020",
+        b"31-FEB-2020",
+        b"1-FOO-2020",
+        b"(RWED,RE,,)",
+        b"",
+    ],
+    &[b"12:34:56.78", b"12:34", b"25:00", b"[O]", b""],
+    &[b"[G,O]", b"(RWED,RWED,RE,)", b"[", b""],
+];
+const NETWARE: &[&[&[u8]]] = &[
+    &[b"d", b"-", b"x"],
+    &[b"[RWCEAFMS]", b"[R----F--]", b"["],
+    &[b"supervisor", b"", b"1"],
+    &[b"512", b"x", b""],
+    &[b"Jan", b"Oct", b"2020-01-31"],
+    &[b"16", b"32"],
+    &[b"18:53", b"2020", b"x"],
+    NAMES,
+];
+
+/// Lines shaped like each format (valid and subtly broken), and soups of
+/// pieces joined by runs of spaces.
+fn listing_line() -> impl Strategy<Value = Vec<u8>> {
+    let soup = prop::collection::vec((listing_piece(), 0usize..4), 0..14).prop_map(join_pieces);
+    prop_oneof![
+        3 => template(UNIX),
+        2 => template(DOS),
+        1 => template(VMS),
+        1 => template(NETWARE),
+        2 => soup,
+    ]
+}
+
+fn any_line() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![listing_line(), prop::collection::vec(any::<u8>(), 0..120),]
+}
+
+fn listing_context() -> impl Strategy<Value = ListContext> {
+    (
+        prop_oneof![
+            Just(1_796_515_200i64),
+            any::<i64>(),
+            Just(i64::MIN),
+            Just(i64::MAX)
+        ],
+        prop_oneof![Just(Encoding::Utf8), Just(Encoding::Latin1)],
+    )
+        .prop_map(|(now, encoding)| ListContext { now, encoding })
+}
+
+/// What every parsed line must satisfy: `raw` is the input; an entry that is
+/// not Unknown names something (non-empty, no LF) in a known format, with
+/// a plausible mode and precision; an Unknown one carries nothing else.
+fn check_line(line: &[u8], got: &Line) -> Result<(), TestCaseError> {
+    let Line::Entry(e) = got else {
+        return Ok(());
+    };
+    prop_assert_eq!(&e.raw, &line.to_vec());
+    if e.kind == EntryType::Unknown {
+        prop_assert_eq!(e, &Entry::unknown(line));
+        return Ok(());
+    }
+    let name = e.name.as_deref().unwrap_or_default();
+    prop_assert!(
+        !name.is_empty() && !name.contains('\n'),
+        "name {:?}",
+        e.name
+    );
+    prop_assert!(e.format != Format::Unknown);
+    if let Some(m) = e.mtime {
+        prop_assert!(matches!(m.precision, 1 | 60 | 86_400));
+    }
+    if matches!(e.format, Format::Unix | Format::Eplf) {
+        if let Some(mode) = &e.unix_mode {
+            prop_assert_eq!(mode.chars().count(), 9);
+        }
+    }
+    Ok(())
+}
+
+/// The same result, `raw` aside.
+fn without_raw(line: Line) -> Line {
+    match line {
+        Line::Entry(e) => Line::Entry(Entry {
+            raw: Vec::new(),
+            ..e
+        }),
+        skip => skip,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    /// Any line gives exactly one well-formed Line from parse_list_line,
+    /// without panicking.
+    #[test]
+    fn list_lines_never_panic(line in any_line(), cx in listing_context()) {
+        let got = parse_list_line(&line, &cx);
+        check_line(&line, &got)?;
+    }
+
+    /// A lone trailing CR changes nothing but `raw`.
+    #[test]
+    fn list_lines_ignore_a_trailing_cr(line in listing_line(), cx in listing_context()) {
+        prop_assume!(!line.ends_with(b"\r"));
+        let mut with_cr = line.clone();
+        with_cr.push(b'\r');
+        prop_assert_eq!(
+            without_raw(parse_list_line(&line, &cx)),
+            without_raw(parse_list_line(&with_cr, &cx))
+        );
+    }
+
+    /// The same for MLSD and MLST lines; an entry reports the format asked.
+    #[test]
+    fn mlsx_lines_never_panic(line in any_line(), cx in listing_context(), mlst in any::<bool>()) {
+        let format = if mlst { Format::Mlst } else { Format::Mlsd };
+        let got = parse_mlsd(&line, &cx, format);
+        check_line(&line, &got)?;
+        if let Line::Entry(e) = &got {
+            prop_assert!(e.format == format || e.format == Format::Unknown);
+        }
     }
 }

@@ -46,12 +46,14 @@ pub fn valid_date(year: i64, month: u32, day: u32) -> bool {
 
 /// Unix seconds of a civil date and time read as UTC, or None when the date
 /// or time does not exist (60 seconds is accepted: a leap second reads as
-/// the next minute's first).
+/// the next minute's first) or the seconds do not fit in an i64.
 pub fn unix_seconds(year: i64, month: u32, day: u32, h: u32, m: u32, s: u32) -> Option<i64> {
     if !valid_date(year, month, day) || h > 23 || m > 59 || s > 60 {
         return None;
     }
-    Some(days_from_civil(year, month, day) * 86_400 + i64::from(h * 3600 + m * 60 + s))
+    days_from_civil(year, month, day)
+        .checked_mul(86_400)?
+        .checked_add(i64::from(h * 3600 + m * 60 + s))
 }
 
 /// The month (1..=12) of an English month name's first three letters, in
@@ -136,7 +138,7 @@ pub fn infer_year(month: u32, day: u32, h: u32, m: u32, now: i64) -> Option<i64>
     // Eight years back always include a leap year (Feb 29).
     for year in (this_year - 8..=this_year + 1).rev() {
         if let Some(t) = unix_seconds(year, month, day, h, m, 0) {
-            if t <= now + 86_400 {
+            if t <= now.saturating_add(86_400) {
                 return Some(year);
             }
         }
