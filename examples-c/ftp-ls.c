@@ -1,10 +1,13 @@
 /*
  * ftp-ls: list a directory over FTP or FTPS with libftp.
  *
- *   ftp-ls [OPTIONS] [-l|--mlsd] URL
+ *   ftp-ls [OPTIONS] [-l|--raw|--mlsd] URL
  *
- * Default: names only (NLST).  -l: the server's long listing (LIST).
- * --mlsd: machine listing (MLSD), one "type size modify name" line per entry.
+ * Default: names only (NLST).  -l: a table of parsed entries (ftp_list: MLSD
+ * when the server has it, else LIST in whatever format the server uses):
+ * type, permissions, owner, size, date, name.  --raw: the server's own
+ * long listing (LIST) as it sent it.  --mlsd: machine listing (MLSD), one
+ * "type size modify name" line per entry.
  * Exit status: 0 success, 1 failure, 2 usage error.
  */
 #ifndef _POSIX_C_SOURCE
@@ -15,15 +18,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ftp.h"
 #include "ftpurl.h"
 
 static const char prog[] = "ftp-ls";
 
-enum mode { MODE_NLST, MODE_LIST, MODE_MLSD };
+enum mode { MODE_NLST, MODE_LONG, MODE_RAW, MODE_MLSD };
 
-/* ftp-ls's own options -l and --mlsd (see ftpx_tool.option). */
+/* ftp-ls's own options -l, --raw and --mlsd (see ftpx_tool.option). */
 static int mode_option(void *ctx, const char *name, int argc, char **argv, int *i)
 {
     enum mode *mode = ctx;
@@ -32,13 +36,15 @@ static int mode_option(void *ctx, const char *name, int argc, char **argv, int *
 
     (void)argc;
     if (strcmp(a, "-l") == 0)
-        m = MODE_LIST;
+        m = MODE_LONG;
+    else if (strcmp(a, "--raw") == 0)
+        m = MODE_RAW;
     else if (strcmp(a, "--mlsd") == 0)
         m = MODE_MLSD;
     else
         return 0;
     if (*mode != MODE_NLST && *mode != m) {
-        fprintf(stderr, "%s: -l and --mlsd exclude each other\n", name);
+        fprintf(stderr, "%s: -l, --raw and --mlsd exclude each other\n", name);
         return -1;
     }
     *mode = m;
@@ -86,6 +92,40 @@ static int on_entry(void *userdata, const char *name, const ftp_fact *facts, siz
     return 0;
 }
 
+/* One row of the -l table: type, permissions, owner, size, date (UTC when
+ * the listing says so, else the server's clock; the day alone when the
+ * listing gives no time), name (and a link's target). Unparsed lines are
+ * printed as they came, after "?". */
+static int on_table_entry(void *userdata, const ftp_entry *e)
+{
+    struct lsctx *c = userdata;
+    static const char types[] = "-dlo?";
+    char size[32] = "-", date[32] = "-";
+    int rc;
+
+    errno = 0;
+    if (e->type == FTP_ENTRY_UNKNOWN) {
+        rc = printf("? %s\n", e->raw);
+    } else {
+        if (e->size >= 0) snprintf(size, sizeof size, "%lld", (long long)e->size);
+        if (e->mtime != FTP_TIME_UNKNOWN) {
+            time_t t = (time_t)e->mtime;
+            struct tm tm;
+            if (gmtime_r(&t, &tm) != NULL)
+                strftime(date, sizeof date, e->mtime_precision >= 86400 ? "%Y-%m-%d      " : "%Y-%m-%d %H:%M", &tm);
+        }
+        rc = printf("%c %-10s %-8s %12s %-16s %s%s%s\n", types[e->type < 0 || e->type > 4 ? 4 : e->type],
+                    e->unix_mode != NULL ? e->unix_mode : "-", e->owner != NULL ? e->owner : "-", size,
+                    date, e->name, e->link_target != NULL ? " -> " : "",
+                    e->link_target != NULL ? e->link_target : "");
+    }
+    if (rc < 0) {
+        c->write_errno = errno != 0 ? errno : EIO;
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     ftpx_opts o;
@@ -95,11 +135,15 @@ int main(int argc, char **argv)
     enum mode mode = MODE_NLST;
     const ftpx_tool tool = {
         .prog = prog,
-        .synopsis = "[OPTIONS] [-l|--mlsd] URL",
+        .synopsis = "[OPTIONS] [-l|--raw|--mlsd] URL",
         .about = "List the directory at URL on standard output: names only (NLST) by default.\n",
         .path_note = "     An empty path lists the login directory, ftp://host//abs an absolute\n"
                      "     one.\n",
-        .options = "  -l                 long listing as the server formats it (LIST)\n"
+        .options = "  -l                 a table of parsed entries: type, permissions, owner,\n"
+                   "                     size, date (UTC, or the server's clock for LIST\n"
+                   "                     formats), name (MLSD or LIST, whatever the server\n"
+                   "                     has; unparsed lines after '?')\n"
+                   "  --raw              long listing as the server formats it (LIST)\n"
                    "  --mlsd             machine listing (MLSD): one line per entry,\n"
                    "                     \"type size modify name\" ('-' for a missing fact)\n",
         .max_args = 1,
@@ -128,7 +172,11 @@ int main(int argc, char **argv)
     memset(&ctx, 0, sizeof ctx);
     args = u.path[0] != '\0' ? u.path : NULL; /* NULL: the current directory */
     switch (mode) {
-    case MODE_LIST:
+    case MODE_LONG:
+        what = "ftp_list";
+        r = ftp_list(s, args, on_table_entry, &ctx);
+        break;
+    case MODE_RAW:
         what = "LIST";
         r = ftp_dir(s, args, on_line, &ctx);
         break;

@@ -71,6 +71,9 @@
 // (`ftp_set_implicit_tls`).
 #define FTP_IMPLICIT_PORT 990
 
+// `ftp_entry.mtime` when the time is not known (`INT64_MIN`).
+#define FTP_TIME_UNKNOWN INT64_MIN
+
 // `ftp_set_zero_copy`: splice into pipes and regular files (not
 // O_APPEND), sendfile from regular files unless the server is on loopback
 // (the default).
@@ -138,6 +141,21 @@ typedef enum ftp_tls_version {
   FTP_TLS_1_3 = 13,
 } ftp_tls_version;
 
+// What an entry is (the `type` field of `ftp_entry`).
+typedef enum ftp_entry_type {
+  // A regular file.
+  FTP_ENTRY_FILE = 0,
+  // A directory.
+  FTP_ENTRY_DIR = 1,
+  // A symbolic link (`link_target` when the listing gives it).
+  FTP_ENTRY_LINK = 2,
+  // Something else: a device, a pipe, a socket...
+  FTP_ENTRY_OTHER = 3,
+  // A line no parser understood: only `raw`, `raw_len` and `format`
+  // ("unknown") are set.
+  FTP_ENTRY_UNKNOWN = 4,
+} ftp_entry_type;
+
 // An FTP session (Python ftplib's `FTP` object). Create it with
 // `ftp_session_new`, release it with `ftp_session_free`. Use it from one
 // thread at a time (only `ftp_session_cancel` may come from any thread);
@@ -156,6 +174,57 @@ typedef struct ftp_tls_config ftp_tls_config;
 // and read the final reply with `ftp_voidresp`. It does not depend on its
 // session's memory: freeing the session first is safe.
 typedef struct ftp_transfer ftp_transfer;
+
+// One directory entry. Owned by the library: valid during the callback
+// (`ftp_list`) or until the next call on the session (`ftp_stat`); copy
+// what you keep. Strings are NUL-terminated; those not known are NULL.
+typedef struct ftp_entry {
+  // The base name, in UTF-8 (latin-1 sessions transcode; bytes that are
+  // not valid UTF-8 become U+FFFD). NULL when `type` is
+  // `FTP_ENTRY_UNKNOWN`.
+  const char *name;
+  // An `ftp_entry_type`.
+  int type;
+  // The size in bytes; -1 when unknown (directories often, devices).
+  int64_t size;
+  // The modification time in Unix seconds, or `FTP_TIME_UNKNOWN`. UTC
+  // when `mtime_utc` is true (MLSD, MLST, MDTM, EPLF). LIST formats
+  // (Unix, DOS/IIS, VMS, NetWare) print the server's wall-clock time in
+  // a zone they do not name: `mtime` then reads it as if it were UTC
+  // (`mtime_utc` false), so it is off by the server's UTC offset unless
+  // the server lists in UTC (vsftpd and pyftpdlib do by default).
+  int64_t mtime;
+  // A symbolic link's target when the listing gives it, else NULL.
+  const char *link_target;
+  // Permissions: `"rwxr-xr-x"` style from a Unix listing, or MLSD's
+  // `unix.mode` as sent (`"0644"`); NULL when not given.
+  const char *unix_mode;
+  // The listing line exactly as received (no CR/LF; transcoded to UTF-8
+  // in latin-1 sessions); "" for an `ftp_stat` that probed with SIZE,
+  // MDTM and CWD. A NUL byte inside reads as `?`; `raw_len` is its length.
+  const char *raw;
+  // The parser that read the line: "mlsd", "mlst", "unix", "dos",
+  // "eplf", "vms", "netware", "probe" (ftp_stat without MLST) or
+  // "unknown".
+  const char *format;
+  // The length of `raw` in bytes.
+  size_t raw_len;
+  // Whether `mtime` is a UTC instant (see `mtime`).
+  bool mtime_utc;
+  // How finely the source gives `mtime`, in seconds: 1, 60 (hours and
+  // minutes, as `ls` prints recent files) or 86400 (a date only, as `ls`
+  // prints files older than six months); 0 when `mtime` is unknown.
+  int mtime_precision;
+  // The owner (a name or a number) when the listing gives one, else NULL.
+  const char *owner;
+  // The group when the listing gives one, else NULL.
+  const char *group;
+} ftp_entry;
+
+// Receives one entry of `ftp_list`; `e` and its strings are valid only
+// during the call. Return 0 to go on, non-zero to stop (`ftp_list` then
+// returns `FTP_ERROR_CALLBACK` and the session stays usable).
+typedef int (*ftp_entry_cb)(void *userdata, const struct ftp_entry *e);
 
 // One fact of an MLSD entry. `name` is lowercased (`"type"`, `"size"`,
 // `"modify"`, ...); `value` is as sent. Valid only during the callback.
@@ -330,6 +399,44 @@ enum ftp_result ftp_quit(struct ftp_session *s);
 // Closes the connection without sending anything. Safe to call twice, and
 // on a session that never connected.
 enum ftp_result ftp_close(struct ftp_session *s);
+
+// Lists directory `path` (NULL or "" = the current directory) as parsed
+// entries, each to `cb`: MLSD when the server advertises MLST (after
+// `OPTS MLST` asking for type, size, modify, unix.mode, owner and group
+// when the server offers facts it does not send by default), else LIST
+// parsed line by line: Unix `ls -l` and its variants, Windows/IIS (DOS),
+// EPLF, VMS and NetWare formats, detected per line.
+//
+// Every line of the listing reaches `cb` exactly once, in order: a line
+// no parser understands comes as `FTP_ENTRY_UNKNOWN` with `raw`. Skipped,
+// and only these: a Unix listing's "total N" line, and the entries "."
+// and ".." (MLSD `cdir`/`pdir`). Dates without a year (`ls` prints
+// "Dec 5 10:00" for recent files) take the most recent year that puts
+// them at most one day after our clock.
+enum ftp_result ftp_list(struct ftp_session *s, const char *path, ftp_entry_cb cb, void *userdata);
+
+// One path's entry in `*out` (owned by the session, valid until the next
+// call on it; NULL on failure). With MLST advertised: `MLST path` (a
+// directory is `FTP_ENTRY_DIR`, format "mlst"). Otherwise format "probe":
+// `SIZE` answered means a file with that size, then `MDTM` gives its
+// time; else `CWD path` succeeding means a directory (the working
+// directory is restored); else the SIZE refusal is the result (e.g.
+// `FTP_ERROR_PERM`, 550, for a path that does not exist). A probe cannot
+// see links.
+enum ftp_result ftp_stat(struct ftp_session *s, const char *path, const struct ftp_entry **out);
+
+// The modification time of `path` (MDTM, RFC 3659) in `*mtime_out`, Unix
+// seconds UTC (`FTP_TIME_UNKNOWN` on failure). A reply that is not
+// `213 YYYYMMDDHHMMSS[.fff]` gives `FTP_ERROR_PROTO`.
+enum ftp_result ftp_mdtm(struct ftp_session *s, const char *path, int64_t *mtime_out);
+
+// Sets the modification time of `path` to `mtime` (Unix seconds UTC,
+// years 0-9999, else `FTP_ERROR_INVALID_ARGUMENT`): `MFMT` when the
+// server advertises it; otherwise `SITE UTIME time path` (ProFTPD), then
+// `SITE UTIME path atime mtime ctime UTC` (Pure-FTPd, Serv-U), then, when
+// MDTM is advertised, `MDTM time path` (vsftpd), each tried only after a
+// 500-504 refusal of the previous one. The last refusal is the result.
+enum ftp_result ftp_set_mtime(struct ftp_session *s, const char *path, int64_t mtime);
 
 // Downloads in binary mode (TYPE I, then `cmd`, e.g. "RETR name", after
 // `REST rest` when `rest >= 0`) straight into the open descriptor `fd`,

@@ -32,9 +32,9 @@ pub use data::DataConn;
 pub use encoding::Encoding;
 pub use error::{Error, ErrorKind, Result};
 pub use features::Features;
-pub use listing::{Entry, EntryType, Fact, MlsdEntry};
+pub use listing::{Entry, EntryType, Fact, Format, MlsdEntry, Mtime};
 pub use reply::Reply;
-pub use session::{Session, Settings, ZeroCopy};
+pub use session::{ListMethod, Session, Settings, ZeroCopy};
 
 /// The library version (from Cargo.toml).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

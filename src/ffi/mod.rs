@@ -11,6 +11,7 @@ pub mod callbacks;
 pub mod cancel;
 pub mod commands;
 pub mod constants;
+pub mod entries;
 pub mod fd_transfers;
 pub mod features;
 pub mod files;

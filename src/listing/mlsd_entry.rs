@@ -6,7 +6,8 @@
 //! - one leading space is accepted (the `SP` before the facts of an MLST
 //!   entry line); fact names are case-insensitive; the name is everything
 //!   after the first space, verbatim (spaces and `;` included);
-//! - `type`: `file`, `dir`, `cdir`/`pdir` ([`Skip::Dot`]),
+//! - `type`: `file`, `dir`, `cdir`/`pdir` ([`Skip::Dot`] in MLSD, a
+//!   directory in MLST, whose reply names a directory that way),
 //!   `OS.unix=slink:target` and `OS.unix=symlink` (a link, with its target
 //!   when given), anything else ([`EntryType::Other`], as for a line with
 //!   no `type` fact: the server did not say what it is);
@@ -17,7 +18,8 @@
 //! - `unix.mode` as sent (`0644`); `unix.owner`, else `unix.uid`;
 //!   `unix.group`, else `unix.gid`;
 //! - a line that is not `facts SP name` (no `=` before the first space, or
-//!   an empty name) is Unknown; the names `.` and `..` give [`Skip::Dot`].
+//!   an empty name) is Unknown; the names `.` and `..` give [`Skip::Dot`]
+//!   in MLSD (in MLST they are the path asked for).
 
 use super::dates::parse_time_val;
 use super::entry::{Entry, EntryType, Format, Line, ListContext, Mtime, Skip};
@@ -39,6 +41,8 @@ pub fn parse_mlsd(line: &[u8], cx: &ListContext, format: Format) -> Line {
     }
     let parsed = parse_mlsd_line(body);
     let kind = match parsed.fact("type").map(<[u8]>::to_ascii_lowercase) {
+        // MLST of a directory names it with cdir: there it is the entry.
+        Some(t) if (t == b"cdir" || t == b"pdir") && format == Format::Mlst => EntryType::Dir,
         Some(t) if t == b"cdir" || t == b"pdir" => return Line::Skip(Skip::Dot),
         Some(t) if t == b"file" => EntryType::File,
         Some(t) if t == b"dir" => EntryType::Dir,
@@ -63,6 +67,10 @@ pub fn parse_mlsd(line: &[u8], cx: &ListContext, format: Format) -> Line {
     entry.unix_mode = text(&["unix.mode"]);
     entry.owner = text(&["unix.owner", "unix.uid"]);
     entry.group = text(&["unix.group", "unix.gid"]);
+    if format == Format::Mlst {
+        // The path asked for, whatever its name.
+        return Line::Entry(entry);
+    }
     entry_line(entry)
 }
 

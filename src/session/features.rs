@@ -24,6 +24,13 @@ impl Session {
         Ok(self.features.get_or_insert_with(Features::none))
     }
 
+    /// Forgets what the server advertised (and what was asked of it on
+    /// that basis): on a new connection, a close, and after AUTH TLS.
+    pub(crate) fn forget_features(&mut self) {
+        self.features = None;
+        self.mlst_facts_requested = false;
+    }
+
     /// The parameters of feature `name` if the server advertises it
     /// (case-insensitive; "" when it has none). See [`Session::features`].
     pub fn feature(&mut self, name: &str) -> Result<Option<String>> {

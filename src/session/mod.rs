@@ -7,13 +7,16 @@
 mod abort;
 mod cancelled;
 mod commands;
+mod entries;
 mod fd_transfers;
 mod features;
 mod listings;
+mod metadata;
 mod settings;
 mod tls;
 mod transfers;
 
+pub use entries::ListMethod;
 pub use settings::{Settings, ZeroCopy};
 pub use tls::IMPLICIT_PORT;
 pub use transfers::{DEFAULT_BLOCKSIZE, MAX_BLOCKSIZE, MAX_RETR_BLOCK, MAX_STOR_BLOCK};
@@ -79,6 +82,8 @@ pub struct Session {
     cancel: CancelToken,
     /// The reply to FEAT, once asked on this connection (and since AUTH).
     features: Option<crate::features::Features>,
+    /// Whether `OPTS MLST` was settled on this connection (see entries.rs).
+    mlst_facts_requested: bool,
     /// Final replies the server still owes for calls cancelled before
     /// they came; the next call reads them first (see `read_owed_replies`).
     owed_replies: u32,
@@ -135,6 +140,14 @@ impl Session {
     /// Sets the text encoding.
     pub fn set_encoding(&mut self, encoding: Encoding) {
         self.settings.encoding = encoding;
+    }
+
+    /// Tells the session how far the server's clock is ahead of ours, in
+    /// seconds (negative: behind), for placing Unix listing dates that have
+    /// no year (see [`Session::list`]). FTP has no command that tells it;
+    /// 0, the default, assumes the clocks agree.
+    pub fn set_server_clock_offset(&mut self, seconds: i64) {
+        self.settings.server_clock_offset = seconds;
     }
 
     /// Chooses passive (true, the default) or active data connections.
@@ -223,7 +236,7 @@ impl Session {
         });
         self.closed_because = None;
         self.owed_replies = 0;
-        self.features = None;
+        self.forget_features();
         self.welcome = None;
         self.epsv_refused = false;
         self.current_type = None;
@@ -284,7 +297,7 @@ impl Session {
         self.control = None;
         self.closed_because = None;
         self.owed_replies = 0;
-        self.features = None;
+        self.forget_features();
         self.transfer = TransferState::default();
         self.current_type = None;
     }
@@ -296,7 +309,7 @@ impl Session {
             self.closed_because = Some(why.to_string());
         }
         self.owed_replies = 0;
-        self.features = None;
+        self.forget_features();
         self.transfer.final_pending = false;
         self.transfer.socket = None;
     }

@@ -18,6 +18,10 @@ pub struct Settings {
     pub trust_pasv_address: bool,
     /// When `retr_to_fd` / `stor_from_fd` use splice and sendfile.
     pub zero_copy: ZeroCopy,
+    /// The server's clock minus ours, in seconds, when known (0: assume
+    /// they agree): Unix listings' dates without a year are placed
+    /// relative to the server's "now".
+    pub server_clock_offset: i64,
 }
 
 /// When the descriptor transfers move bytes inside the kernel.
@@ -43,6 +47,7 @@ impl Default for Settings {
             passive: true,
             trust_pasv_address: false,
             zero_copy: ZeroCopy::Auto,
+            server_clock_offset: 0,
         }
     }
 }

@@ -131,6 +131,7 @@ impl Session {
                 stream.put_transport(Transport::Tls(Box::new(tls)));
                 // Servers advertise differently once the channel is secured.
                 self.features = None;
+                self.mlst_facts_requested = false;
                 stream
                     .set_idle_timeout(timeout)
                     .map_err(|e| Error::from_io("configuring the connection", e))?;

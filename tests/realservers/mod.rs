@@ -317,3 +317,12 @@ pub fn lines(s: &mut Session, cmd: &str) -> Vec<String> {
     .unwrap_or_else(|e| panic!("{cmd}: {e}"));
     out
 }
+
+impl Kind {
+    /// Whether the test login may set a file's mtime: MFMT on pyftpdlib,
+    /// ProFTPD and Pure-FTPd; vsftpd's `MDTM time path` refuses anonymous
+    /// users (anon_other_write_enable=NO).
+    pub fn can_set_mtime(self) -> bool {
+        self != Kind::Vsftpd
+    }
+}
