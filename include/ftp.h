@@ -320,8 +320,22 @@ const char *ftp_getwelcome(const struct ftp_session *s);
 // clear over a session the caller asked to be TLS, unless the caller asked
 // for it. **This differs from ftplib**, whose `FTP_TLS.login` leaves data
 // in clear until `prot_p()`. A refused PBSZ/PROT is returned (the session
-// is logged in and in step; `ftp_last_response` is the refusal); on
-// success `ftp_last_code` is the login's (230).
+// is logged in and in step; `ftp_last_response` is the refusal).
+//
+// Then, on a session whose encoding is UTF-8 (the default; see
+// `ftp_set_encoding`), FEAT is sent (unless already asked on this
+// connection, see `ftp_has_feature`) and, when the server advertises
+// `UTF8`, `OPTS UTF8 ON` (RFC 2640). A 4xx/5xx answer to OPTS is not an
+// error (Pure-FTPd answers 504, most servers 200), nor is a refused FEAT
+// (no OPTS then). The rest are errors as for any command: failing to read
+// a reply (`FTP_ERROR_EOF`, `FTP_ERROR_TIMEOUT`, `FTP_ERROR_IO`; the
+// connection is closed), a 421 (`FTP_ERROR_TEMP`; closed too), a cancel
+// (`FTP_ERROR_CANCELLED`), and an OPTS reply that is 1xx/3xx
+// (`FTP_ERROR_REPLY`) or not an FTP reply (`FTP_ERROR_PROTO`). A latin-1
+// session sends neither FEAT nor OPTS. `ftp_last_code` and
+// `ftp_last_response` are the login's reply (230), not FEAT's or OPTS's,
+// on success and after a failure that read no reply; a failure on a
+// reply (421, 1xx/3xx, not FTP) leaves that reply.
 enum ftp_result ftp_login(struct ftp_session *s,
                           const char *user,
                           const char *passwd,
@@ -474,11 +488,13 @@ enum ftp_result ftp_set_zero_copy(struct ftp_session *s, int mode);
 //
 // FEAT is sent at most once per connection: the first call asks the
 // server, later ones answer from the cache (and leave `ftp_last_response`
-// empty). The cache is forgotten on a new connection and after AUTH TLS,
-// since servers advertise differently once the channel is secured. A
-// server that refuses FEAT (4xx/5xx) or answers with a single line
-// advertises nothing: `*has` is false, not an error. Failures to read the
-// reply are errors as for any command.
+// empty). On a UTF-8 session `ftp_login` already asked (to decide on
+// `OPTS UTF8 ON`), so after it every call answers from the cache. The
+// cache is forgotten on a new connection and after AUTH TLS, since
+// servers advertise differently once the channel is secured. A server
+// that refuses FEAT (4xx/5xx) or answers with a single line advertises
+// nothing: `*has` is false, not an error. Failures to read the reply are
+// errors as for any command.
 enum ftp_result ftp_has_feature(struct ftp_session *s,
                                 const char *name,
                                 bool *has,

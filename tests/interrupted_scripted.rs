@@ -22,7 +22,9 @@ use openssl::ssl::{SslStream, SslVersion};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
-use tlsserver::{discard, drain_until_closed, payload, reset, Ctl, TlsFtpServer, FULL_LEN};
+use tlsserver::{
+    discard, drain_until_closed, payload, reset, Ctl, TlsFtpServer, FULL_LEN, LOGIN_FEATURES,
+};
 
 const VARIANTS: [(TlsVersion, bool); 4] = [
     (TlsVersion::Tls12, true),
@@ -432,6 +434,9 @@ fn abor_is_telnet_ip_then_synch_then_abor() {
         tcp.write_all(b"220 hi\r\n").unwrap();
         assert_eq!(read_line(&mut r), "USER anonymous");
         tcp.write_all(b"230 in\r\n").unwrap();
+        assert_eq!(read_line(&mut r), "FEAT");
+        tcp.write_all(format!("{LOGIN_FEATURES}\r\n").as_bytes())
+            .unwrap();
         assert_eq!(read_line(&mut r), "TYPE I");
         tcp.write_all(b"200 ok\r\n").unwrap();
         assert_eq!(read_line(&mut r), "EPSV");
@@ -483,6 +488,7 @@ fn login_protects_the_data_connections() {
         c.reply("200 PBSZ=0");
         c.expect("PROT P");
         c.reply("200 PROT now Private");
+        c.answer_login_feat();
         assert!(
             c.serve_download(&payload(FULL_LEN)),
             "not protected/resumed"
@@ -516,6 +522,7 @@ fn prot_c_before_login_keeps_data_clear() {
     let mut n = Session::new_tls(TlsConfig::default());
     assert!(matches!(n.prot_c(), Err(Error::State(_))));
     let srv = TlsFtpServer::start(SslVersion::TLS1_2, |c| {
+        c.answer_login_feat();
         assert_eq!(c.read_cmd().as_deref(), Some("NOOP"));
         c.reply("200 NOOP ok");
         c.until_quit();

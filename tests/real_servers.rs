@@ -13,10 +13,11 @@
 mod realservers;
 
 use ftp::tls::TlsVersion;
-use ftp::{Error, Session};
-use realservers::{download, lines, pattern, upload, Target};
+use ftp::{Encoding, Error, Session};
+use realservers::{download, lines, pattern, upload, Target, Tls};
 use std::collections::BTreeSet;
 use std::os::fd::AsFd;
+use std::sync::{Arc, Mutex};
 
 const LINES: [&str; 5] = [
     "first line",
@@ -269,6 +270,103 @@ fn ftps_in_a_row(name: &'static str, version: Option<TlsVersion>) {
         assert_eq!(download(&mut s, "hello.txt"), b"hello world\n", "{tag}");
     }
     s.quit().unwrap();
+}
+
+/// Logs in to `t` with the debug lines (level 1) captured; returns the
+/// session and the commands and replies after the login's 230 (AUTH TLS
+/// and the login itself left out).
+fn login_logged(t: &Target, encoding: Encoding) -> (Session, Vec<String>) {
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = lines.clone();
+    let mut s = t.session(None);
+    s.set_encoding(encoding);
+    s.set_debug_level(1);
+    s.set_debug_sink(Some(Box::new(move |l: &str| {
+        sink.lock().unwrap().push(l.to_string())
+    })));
+    s.connect(&t.host, t.port).unwrap();
+    let (user, pass) = match &t.user {
+        Some((u, p)) => (u.as_str(), p.as_str()),
+        None => ("", ""),
+    };
+    let r = s.login(user, pass, "").unwrap();
+    assert_eq!(r.code, 230, "{}: {r}", t.name);
+    assert_eq!(s.last_reply().map(|r| r.code), Some(230), "{}", t.name);
+    s.set_debug_sink(None);
+    s.set_debug_level(0);
+    let lines = lines.lock().unwrap();
+    // vsftpd logs anonymous in at USER (no PASS): start after the 230.
+    let logged_in = lines
+        .iter()
+        .position(|l| l.starts_with("*resp* '230"))
+        .expect("a 230 reply");
+    let rest = lines[logged_in + 1..]
+        .iter()
+        .filter(|l| l.starts_with("*cmd* ") || l.starts_with("*resp* "))
+        .cloned()
+        .collect();
+    (s, rest)
+}
+
+/// RFC 2640 at login: a UTF-8 session sends FEAT, then `OPTS UTF8 ON` if
+/// UTF8 is advertised (Pure-FTPd's 504 is ignored, login succeeds with
+/// 230); later feature questions send nothing; a latin-1 session sends
+/// neither FEAT nor OPTS.
+fn utf8_login(name: &'static str) {
+    let Some(t) = Target::get(name) else { return };
+    let (mut s, after) = login_logged(&t, Encoding::Utf8);
+    let cmds: Vec<&str> = after
+        .iter()
+        .filter_map(|l| l.strip_prefix("*cmd* "))
+        .collect();
+    let mut want = Vec::new();
+    if t.tls != Tls::No {
+        want.extend(["'PBSZ 0'", "'PROT P'"]);
+    }
+    want.push("'FEAT'");
+    if t.kind.opts_utf8_code().is_some() {
+        want.push("'OPTS UTF8 ON'");
+    }
+    assert_eq!(cmds, want, "{name}: {after:?}");
+    let last = after.last().unwrap();
+    match t.kind.opts_utf8_code() {
+        Some(code) => assert!(
+            last.starts_with(&format!("*resp* '{code} ")),
+            "{name}: {after:?}"
+        ),
+        None => assert!(last.starts_with("*resp* '211"), "{name}: {after:?}"),
+    }
+    let utf8 = s.feature("UTF8").unwrap();
+    assert_eq!(utf8.is_some(), t.kind.opts_utf8_code().is_some(), "{name}");
+    assert!(s.last_reply().is_none(), "{name}: FEAT asked twice");
+    if !t.kind.dir().is_empty() {
+        s.cwd(t.kind.dir()).unwrap();
+    }
+    assert_eq!(download(&mut s, "hello.txt"), b"hello world\n", "{name}");
+    s.quit().unwrap();
+
+    let (mut s, after) = login_logged(&t, Encoding::Latin1);
+    let cmds: Vec<&str> = after
+        .iter()
+        .filter_map(|l| l.strip_prefix("*cmd* "))
+        .collect();
+    let want: &[&str] = if t.tls == Tls::No {
+        &[]
+    } else {
+        &["'PBSZ 0'", "'PROT P'"]
+    };
+    assert_eq!(cmds, want, "{name} latin-1: {after:?}");
+    s.quit().unwrap();
+}
+
+#[test]
+fn utf8_login_on_every_server() {
+    for (name, _) in realservers::PLAIN {
+        utf8_login(name);
+    }
+    for (name, _, _) in realservers::FTPS {
+        utf8_login(name);
+    }
 }
 
 macro_rules! plain_server {

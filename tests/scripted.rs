@@ -1,7 +1,7 @@
 //! The core against the scripted server: what real servers will not do.
 
 use ftp::{Error, Session};
-use ftp_testkit::{Conn, ScriptedServer};
+use ftp_testkit::{Conn, ScriptedServer, LOGIN_FEATURES};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -88,8 +88,12 @@ fn login_flow_with_account_and_anonymous_default() {
         c.exchange("USER anonymous", "331 pw");
         c.exchange("PASS anonymous@", "332 acct");
         c.exchange("ACCT ", "230 in");
+        // Logged in: the UTF-8 session asks FEAT (once per connection).
+        c.exchange("FEAT", LOGIN_FEATURES);
         c.exchange("USER bob", "331 pw");
         c.exchange("PASS pw", "200 odd");
+        // Logged in again: FEAT is not asked twice on a connection, and
+        // it advertised no UTF8, so nothing follows.
         c.exchange("USER eve", "331 pw");
         c.exchange("PASS -", "330 odd");
         c.exchange("ACCT x", "331 still");

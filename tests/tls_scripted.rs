@@ -5,6 +5,7 @@ mod tlsserver;
 
 use ftp::tls::TlsConfig;
 use ftp::{Error, Session};
+use ftp_testkit::LOGIN_FEATURES;
 use openssl::ssl::{ShutdownResult, SslAcceptor, SslMethod, SslStream};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -63,6 +64,10 @@ fn ccc_returns_the_control_connection_to_clear_text() {
         tls.write_all(b"200 PBSZ=0\r\n").unwrap();
         assert_eq!(tls_read_line(&mut tls), "PROT P");
         tls.write_all(b"200 PROT P ok\r\n").unwrap();
+        // A UTF-8 session then asks FEAT: no UTF8 here, so no OPTS.
+        assert_eq!(tls_read_line(&mut tls), "FEAT");
+        tls.write_all(format!("{LOGIN_FEATURES}\r\n").as_bytes())
+            .unwrap();
         assert_eq!(tls_read_line(&mut tls), "CCC");
         tls.write_all(b"200 clear text from now on\r\n").unwrap();
         // Wait for the client's close_notify, answer with ours.

@@ -42,8 +42,22 @@ pub extern "C" fn ftp_getwelcome(s: *const ftp_session) -> *const c_char {
 /// clear over a session the caller asked to be TLS, unless the caller asked
 /// for it. **This differs from ftplib**, whose `FTP_TLS.login` leaves data
 /// in clear until `prot_p()`. A refused PBSZ/PROT is returned (the session
-/// is logged in and in step; `ftp_last_response` is the refusal); on
-/// success `ftp_last_code` is the login's (230).
+/// is logged in and in step; `ftp_last_response` is the refusal).
+///
+/// Then, on a session whose encoding is UTF-8 (the default; see
+/// `ftp_set_encoding`), FEAT is sent (unless already asked on this
+/// connection, see `ftp_has_feature`) and, when the server advertises
+/// `UTF8`, `OPTS UTF8 ON` (RFC 2640). A 4xx/5xx answer to OPTS is not an
+/// error (Pure-FTPd answers 504, most servers 200), nor is a refused FEAT
+/// (no OPTS then). The rest are errors as for any command: failing to read
+/// a reply (`FTP_ERROR_EOF`, `FTP_ERROR_TIMEOUT`, `FTP_ERROR_IO`; the
+/// connection is closed), a 421 (`FTP_ERROR_TEMP`; closed too), a cancel
+/// (`FTP_ERROR_CANCELLED`), and an OPTS reply that is 1xx/3xx
+/// (`FTP_ERROR_REPLY`) or not an FTP reply (`FTP_ERROR_PROTO`). A latin-1
+/// session sends neither FEAT nor OPTS. `ftp_last_code` and
+/// `ftp_last_response` are the login's reply (230), not FEAT's or OPTS's,
+/// on success and after a failure that read no reply; a failure on a
+/// reply (421, 1xx/3xx, not FTP) leaves that reply.
 #[no_mangle]
 pub extern "C" fn ftp_login(
     s: *mut ftp_session,

@@ -15,11 +15,13 @@ use std::ffi::c_char;
 ///
 /// FEAT is sent at most once per connection: the first call asks the
 /// server, later ones answer from the cache (and leave `ftp_last_response`
-/// empty). The cache is forgotten on a new connection and after AUTH TLS,
-/// since servers advertise differently once the channel is secured. A
-/// server that refuses FEAT (4xx/5xx) or answers with a single line
-/// advertises nothing: `*has` is false, not an error. Failures to read the
-/// reply are errors as for any command.
+/// empty). On a UTF-8 session `ftp_login` already asked (to decide on
+/// `OPTS UTF8 ON`), so after it every call answers from the cache. The
+/// cache is forgotten on a new connection and after AUTH TLS, since
+/// servers advertise differently once the channel is secured. A server
+/// that refuses FEAT (4xx/5xx) or answers with a single line advertises
+/// nothing: `*has` is false, not an error. Failures to read the reply are
+/// errors as for any command.
 #[no_mangle]
 pub extern "C" fn ftp_has_feature(
     s: *mut ftp_session,

@@ -13,6 +13,17 @@ impl Session {
     /// TLS session the control connection is secured first (AUTH TLS), and
     /// after the login PBSZ 0 + PROT P protect the data connections, unless
     /// [`Session::prot_c`] was called since connecting (unlike ftplib).
+    ///
+    /// Then, in a UTF-8 session (the default encoding), FEAT is sent
+    /// (unless already asked on this connection: see
+    /// [`Session::features`]) and, when the server advertises `UTF8`,
+    /// `OPTS UTF8 ON` (RFC 2640). A 4xx/5xx answer to OPTS is not an error
+    /// (Pure-FTPd answers 504); failures to read a reply are, as usual (see
+    /// `utf8_after_login` in session/utf8.rs for the rest). A latin-1
+    /// session sends neither. The returned reply and
+    /// [`Session::last_reply`] are the login's (230), also after a failure
+    /// that read no reply; a failure on a reply (a 421 to FEAT or OPTS,
+    /// which closes the connection, or an odd OPTS reply) leaves that one.
     pub fn login(&mut self, user: &str, passwd: &str, acct: &str) -> Result<Reply> {
         self.begin()?;
         self.auth_before_login()?;
@@ -38,6 +49,13 @@ impl Session {
         // TLS sessions: PBSZ 0 + PROT P unless prot_c was called; the
         // call's reply stays the login's.
         self.protect_after_login()?;
+        // UTF-8 sessions: FEAT, then OPTS UTF8 ON if advertised. A failure
+        // that read no reply (EOF, timeout...) leaves the login's as the
+        // last reply read.
+        if let Err(e) = self.utf8_after_login() {
+            self.last_reply.get_or_insert(resp);
+            return Err(e);
+        }
         self.last_reply = Some(resp.clone());
         Ok(resp)
     }

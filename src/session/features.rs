@@ -7,7 +7,8 @@ use crate::features::Features;
 
 impl Session {
     /// The features the server advertises. FEAT is sent the first time on
-    /// a connection (and again after `auth`, a reconnect or a close); later
+    /// a connection (and again after `auth`, a reconnect or a close; a
+    /// UTF-8 session's [`Session::login`] asks it); later
     /// calls answer from the cache without talking to the server (and then
     /// leave no last reply). A server that refuses FEAT (4xx/5xx) or
     /// answers with a single line advertises nothing: not an error. I/O

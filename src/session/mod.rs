@@ -15,6 +15,7 @@ mod metadata;
 mod settings;
 mod tls;
 mod transfers;
+mod utf8;
 
 pub use entries::ListMethod;
 pub use settings::{Settings, ZeroCopy};

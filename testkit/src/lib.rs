@@ -10,6 +10,10 @@ use std::time::{Duration, Instant};
 
 pub mod scenarios;
 
+/// The FEAT reply of [`Conn::greet_and_login`]: two features, not UTF8, so
+/// the client sends no `OPTS UTF8 ON` after logging in.
+pub const LOGIN_FEATURES: &str = "211-Features:\r\n MDTM\r\n SIZE\r\n211 End";
+
 /// The server side of one control connection.
 pub struct Conn {
     reader: BufReader<TcpStream>,
@@ -138,11 +142,22 @@ impl Conn {
         c
     }
 
-    /// The usual opening: welcome, USER/PASS accepted.
+    /// The usual opening: welcome, USER/PASS accepted, then the FEAT a
+    /// UTF-8 session sends after logging in, answered with
+    /// [`LOGIN_FEATURES`] (no UTF8, so no `OPTS UTF8 ON` follows).
     pub fn greet_and_login(&mut self) {
         self.reply("220 scripted server ready");
+        self.login_answering_feat(LOGIN_FEATURES);
+    }
+
+    /// USER/PASS accepted (331, 230), then the FEAT that follows a UTF-8
+    /// session's login answered with `feat` (whole reply, CRLF between its
+    /// lines, none at the end). The caller scripts what comes next (an
+    /// `OPTS UTF8 ON` when `feat` advertises UTF8).
+    pub fn login_answering_feat(&mut self, feat: &str) {
         self.exchange("USER", "331 password please");
         self.exchange("PASS", "230 logged in");
+        self.exchange("FEAT", feat);
     }
 
     /// Opens a listener for a passive data connection and returns its port.

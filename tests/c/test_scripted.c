@@ -6,7 +6,8 @@
  *
  * Covers what real servers cannot be made to do: multi-line and lone-CR
  * replies, 4xx/5xx/999/garbage classification, 1xx/3xx to voidcmd, login
- * flows (331/332/ACCT, anonymous@), 257 parsing, SIZE not 213, RNFR not
+ * flows (331/332/ACCT, anonymous@), FEAT and OPTS UTF8 ON after login
+ * (RFC 2640; refusals, latin-1, a drop), 257 parsing, SIZE not 213, RNFR not
  * 3xx, DELE not 250/200, CDUP fallback, QUIT refused, PASV with a foreign
  * address (CVE-2021-4189: ignored unless trusted), a bad PASV reply, 150
  * "(N BYTES)" parsing, short data, retrlines' CR/LF/CRLF splitting, MLSD
@@ -439,6 +440,10 @@ static void test_welcome_eof(void)
 
 /* ------------------------------------------------------------ login */
 
+/* FEAT replies: without UTF8, and with it (as vsftpd's). */
+#define FEAT_NO_UTF8 "211-Features:\r\n MDTM\r\n SIZE\r\n211 End\r\n"
+#define FEAT_UTF8 "211-Features:\r\n EPSV\r\n MDTM\r\n UTF8\r\n211 End\r\n"
+
 static void srv_login(int c)
 {
     srv_send(c, "220 hi\r\n");
@@ -446,6 +451,9 @@ static void srv_login(int c)
     srv_xchg(c, "USER anonymous", "331 send password\r\n");
     srv_xchg(c, "PASS anonymous@", "332 need account\r\n");
     srv_xchg(c, "ACCT ", "230 in\r\n");
+    /* logged in: the UTF-8 session asks FEAT, once per connection (no
+     * UTF8 advertised, so no OPTS, at any of the logins) */
+    srv_xchg(c, "FEAT", FEAT_NO_UTF8);
     /* ftp_login(s, "u", "p", "a") */
     srv_xchg(c, "USER u", "331 send password\r\n");
     srv_xchg(c, "PASS p", "332 need account\r\n");
@@ -489,6 +497,142 @@ static void test_login(void)
     CHECK_CODE(s, 530);
     CHECK_NOOP(s);
     CHECK_OK(s, ftp_quit(s));
+    ftp_session_free(s);
+    finish_server(pid);
+}
+
+/* ------------------------------------- UTF-8 at login (RFC 2640) */
+
+/* What the next UTF-8 scenario's server answers (set before the fork). */
+static const char *utf8_feat_reply = FEAT_UTF8;
+static const char *utf8_opts_reply = "200 Always in UTF8 mode.\r\n";
+
+/* USER/PASS, FEAT answered utf8_feat_reply, then OPTS UTF8 ON answered
+ * utf8_opts_reply when the FEAT reply advertised UTF8; then NOOP, QUIT.
+ * Every command is checked exactly, in order: a second FEAT (or an OPTS
+ * where none belongs) fails the scenario. */
+static void srv_utf8_login(int c)
+{
+    srv_send(c, "220 hi\r\n");
+    srv_xchg(c, "USER user", "331 send password\r\n");
+    srv_xchg(c, "PASS pw", "230 logged in\r\n");
+    srv_xchg(c, "FEAT", utf8_feat_reply);
+    if (strstr(utf8_feat_reply, " UTF8\r\n") != NULL)
+        srv_xchg(c, "OPTS UTF8 ON", utf8_opts_reply);
+    srv_xchg(c, "NOOP", "200 in step\r\n");
+    srv_xchg(c, "QUIT", "221 bye\r\n");
+    srv_expect_eof(c);
+}
+
+/* A latin-1 session: USER/PASS, then NOOP at once (no FEAT, no OPTS). */
+static void srv_latin1_login(int c)
+{
+    srv_send(c, "220 hi\r\n");
+    srv_xchg(c, "USER user", "331 send password\r\n");
+    srv_xchg(c, "PASS pw", "230 logged in\r\n");
+    srv_xchg(c, "NOOP", "200 in step\r\n");
+    srv_xchg(c, "QUIT", "221 bye\r\n");
+    srv_expect_eof(c);
+}
+
+/* The connection closed instead of the FEAT reply. */
+static void srv_drop_at_feat(int c)
+{
+    srv_send(c, "220 hi\r\n");
+    srv_xchg(c, "USER user", "331 send password\r\n");
+    srv_xchg(c, "PASS pw", "230 logged in\r\n");
+    srv_expect(c, "FEAT");
+}
+
+/* ftp_login(user, pw) succeeds, and its 230 is the last reply. */
+static void utf8_login_ok(ftp_session *s)
+{
+    CHECK_OK(s, ftp_login(s, "user", "pw", NULL));
+    CHECK_CODE(s, 230);
+    CHECK_STR(s, ftp_last_response(s), "230 logged in");
+}
+
+/* NOOP (200: in step) and QUIT, then the server's verdict. */
+static void utf8_end(ftp_session *s, pid_t pid)
+{
+    CHECK_OK(s, ftp_voidcmd(s, "NOOP"));
+    CHECK_STR(s, ftp_last_response(s), "200 in step");
+    CHECK_OK(s, ftp_quit(s));
+    ftp_session_free(s);
+    finish_server(pid);
+}
+
+static void test_utf8_login(void)
+{
+    static const char *const refusals[] = {"504 Unknown command\r\n",
+                                           "501 Invalid argument\r\n"};
+    uint16_t port;
+    pid_t pid;
+    ftp_session *s;
+    bool has = false;
+    const char *params = NULL;
+    size_t i;
+
+    /* FEAT advertises UTF8: OPTS UTF8 ON right after login; the login's
+     * 230 stays the last reply; ftp_has_feature answers from the cache
+     * (the server fails on a second FEAT). */
+    utf8_feat_reply = FEAT_UTF8;
+    utf8_opts_reply = "200 Always in UTF8 mode.\r\n";
+    pid = start_server("UTF8 advertised -> OPTS UTF8 ON after login", srv_utf8_login, &port);
+    s = client(port);
+    utf8_login_ok(s);
+    CHECK_OK(s, ftp_has_feature(s, "utf8", &has, &params));
+    CHECK_MSG(s, has, "UTF8 not advertised after login");
+    CHECK_STR(s, params, "");
+    CHECK_STR(s, ftp_last_response(s), ""); /* cached: no reply read */
+    CHECK_OK(s, ftp_has_feature(s, "EPSV", &has, NULL));
+    CHECK_MSG(s, has, "EPSV not advertised after login");
+    CHECK_OK(s, ftp_has_feature(s, "MLST", &has, &params));
+    CHECK_MSG(s, !has && params == NULL, "MLST advertised?");
+    utf8_end(s, pid);
+
+    /* OPTS refused (Pure-FTPd: 504): login still FTP_OK, 230. */
+    for (i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+        utf8_opts_reply = refusals[i];
+        pid = start_server(i == 0 ? "OPTS UTF8 ON refused with 504 -> FTP_OK"
+                                  : "OPTS UTF8 ON refused with 501 -> FTP_OK",
+                           srv_utf8_login, &port);
+        s = client(port);
+        utf8_login_ok(s);
+        utf8_end(s, pid);
+    }
+
+    /* FEAT refused, or no UTF8 in it: no OPTS. */
+    utf8_feat_reply = "500 FEAT not understood\r\n";
+    pid = start_server("FEAT refused with 500 -> no OPTS", srv_utf8_login, &port);
+    s = client(port);
+    utf8_login_ok(s);
+    CHECK_OK(s, ftp_has_feature(s, "UTF8", &has, NULL));
+    CHECK_MSG(s, !has, "UTF8 advertised by a refused FEAT?");
+    utf8_end(s, pid);
+
+    utf8_feat_reply = FEAT_NO_UTF8;
+    pid = start_server("FEAT without UTF8 -> no OPTS", srv_utf8_login, &port);
+    s = client(port);
+    utf8_login_ok(s);
+    utf8_end(s, pid);
+
+    /* latin-1: neither FEAT nor OPTS. */
+    pid = start_server("latin-1 session -> no FEAT, no OPTS", srv_latin1_login, &port);
+    s = client(port);
+    CHECK_OK(s, ftp_set_encoding(s, "latin-1"));
+    utf8_login_ok(s);
+    utf8_end(s, pid);
+
+    /* The connection drops instead of the FEAT reply: FTP_ERROR_EOF, the
+     * session is closed (next call FTP_ERROR_STATE), and the last reply
+     * read is still the login's. */
+    pid = start_server("connection dropped at FEAT -> FTP_ERROR_EOF", srv_drop_at_feat, &port);
+    s = client(port);
+    CHECK_RES(s, ftp_login(s, "user", "pw", NULL), FTP_ERROR_EOF);
+    CHECK_CODE(s, 230);
+    CHECK_STR(s, ftp_last_response(s), "230 logged in");
+    CHECK_RES(s, ftp_sendcmd(s, "NOOP"), FTP_ERROR_STATE);
     ftp_session_free(s);
     finish_server(pid);
 }
@@ -842,6 +986,7 @@ int main(void)
     test_proto();
     test_welcome_eof();
     test_login();
+    test_utf8_login();
     test_files();
     test_data();
     printf("PASS test_scripted\n");

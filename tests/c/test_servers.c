@@ -290,10 +290,14 @@ static void listings(const target *t, ftp_session *s)
  * passive mode only). */
 /* vsftpd advertises no MLST (it has no MLSD). */
 static bool has_mlst(kind k) { return k != VSFTPD; }
+/* vsftpd advertises UTF8 only with utf8_filesystem=YES (not set here);
+ * the others do (and ftp_login sent OPTS UTF8 ON: 200, Pure-FTPd 504). */
+static bool has_utf8(kind k) { return k != VSFTPD; }
 
 /* ftp_has_feature: FEAT parsed, case-insensitive, parameters kept; asked
- * once (the second answer reads no reply); TLS rows asked after AUTH TLS,
- * where every server advertises PBSZ. */
+ * once, by ftp_login on these UTF-8 sessions (so every answer here comes
+ * from the cache and reads no reply); TLS rows asked after AUTH TLS, where
+ * every server advertises PBSZ. */
 static void features(const target *t, ftp_session *s)
 {
     bool has = true;
@@ -302,7 +306,9 @@ static void features(const target *t, ftp_session *s)
     CHECK_OK(s, ftp_has_feature(s, "size", &has, &params));
     CHECK(s, has);
     CHECK_STR(s, params, "");
-    CHECK_CODE(s, 211);
+    CHECK_CODE(s, 0); /* from the cache of ftp_login's FEAT */
+    CHECK_OK(s, ftp_has_feature(s, "utf8", &has, &params));
+    CHECK_INT(s, has, has_utf8(t->row->kind));
     CHECK_OK(s, ftp_has_feature(s, "REST", &has, &params));
     CHECK(s, has);
     CHECK_STR(s, params, "STREAM");

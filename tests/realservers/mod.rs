@@ -130,6 +130,19 @@ impl Kind {
         }
     }
 
+    /// The reply code of `OPTS UTF8 ON`, which a UTF-8 session sends after
+    /// login when FEAT advertises UTF8: pyftpdlib and ProFTPD 200,
+    /// Pure-FTPd 504 (a refusal login ignores); `None` for vsftpd, which
+    /// advertises UTF8 only with `utf8_filesystem=YES` (not set here), so
+    /// no OPTS is sent.
+    pub fn opts_utf8_code(self) -> Option<u16> {
+        match self {
+            Kind::Vsftpd => None,
+            Kind::Pyftpdlib | Kind::Proftpd => Some(200),
+            Kind::Pureftpd => Some(504),
+        }
+    }
+
     /// Whether protected data connections must resume the control
     /// connection's TLS session (vsftpd `require_ssl_reuse=YES`: 522 and
     /// the session ends; ProFTPD: 425, the session goes on).

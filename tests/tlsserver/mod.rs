@@ -25,6 +25,8 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+pub use ftp_testkit::LOGIN_FEATURES;
+
 /// The 1 MiB payload of full downloads (deterministic).
 pub fn payload(len: usize) -> Vec<u8> {
     (0..len)
@@ -128,14 +130,23 @@ impl Ctl {
         }
     }
 
+    /// Answers the FEAT a UTF-8 session sends after logging in (after
+    /// PBSZ/PROT) with [`LOGIN_FEATURES`]: no UTF8, so no OPTS follows.
+    pub fn answer_login_feat(&mut self) {
+        self.expect("FEAT");
+        self.reply(LOGIN_FEATURES);
+    }
+
     /// Answers the commands around transfers (TYPE, EPSV, PORT, NOOP, PBSZ,
-    /// PROT, DELE) until another arrives, which is returned.
+    /// PROT, DELE, and the FEAT that follows a login, with
+    /// [`LOGIN_FEATURES`]) until another arrives, which is returned.
     pub fn next_transfer(&mut self) -> Option<String> {
         loop {
             let cmd = self.read_cmd()?;
             let verb = cmd.split(' ').next().unwrap_or("").to_ascii_uppercase();
             match verb.as_str() {
                 "TYPE" | "PBSZ" | "PROT" => self.reply("200 OK"),
+                "FEAT" => self.reply(LOGIN_FEATURES),
                 "NOOP" => self.reply("200 NOOP ok"),
                 "DELE" => self.reply("250 deleted"),
                 "EPSV" => {
@@ -279,7 +290,9 @@ pub struct TlsFtpServer {
 
 impl TlsFtpServer {
     /// Listens on 127.0.0.1 and runs `script` after the login (220, AUTH
-    /// TLS, handshake, USER/PASS) on the first connection. TLS `version`
+    /// TLS, handshake, USER/PASS) on the first connection: the script sees
+    /// what follows PASS (PBSZ/PROT, then FEAT; see
+    /// [`Ctl::answer_login_feat`] and [`Ctl::next_transfer`]). TLS `version`
     /// only (1.2 or 1.3).
     pub fn start(version: SslVersion, script: impl FnOnce(&mut Ctl) + Send + 'static) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -2,7 +2,7 @@
 //! replies, 421, silence, slow servers and invalid UTF-8.
 
 use super::{send_until_client_gives_up, usable_end, write_data, CLIENT_TIMEOUT};
-use crate::Conn;
+use crate::{Conn, LOGIN_FEATURES};
 use std::time::{Duration, Instant};
 
 pub(super) fn cut_welcome(c: &mut Conn) {
@@ -125,6 +125,8 @@ pub(super) fn byte_by_byte(c: &mut Conn) {
     c.send_trickle(b"331 password\r\n", pause);
     c.expect("PASS");
     c.send_trickle(b"230 in\r\n", pause);
+    c.expect("FEAT");
+    c.send_trickle(format!("{LOGIN_FEATURES}\r\n").as_bytes(), pause);
     c.expect("NOOP");
     c.send_trickle(b"200 slow but fine\r\n", pause);
     c.expect("TYPE A");
@@ -151,8 +153,7 @@ pub(super) fn byte_by_byte(c: &mut Conn) {
 
 pub(super) fn invalid_utf8(c: &mut Conn) {
     c.send_raw(b"220 caf\xe9 \xff ready\r\n");
-    c.exchange("USER", "331 password");
-    c.exchange("PASS", "230 in");
+    c.login_answering_feat(LOGIN_FEATURES);
     c.expect("NOOP");
     c.send_raw(b"200 \xc3\x28 ok\r\n");
     c.expect("PWD");
