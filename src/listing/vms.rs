@@ -34,7 +34,9 @@
 use super::dates::unix_seconds;
 use super::entry::{Entry, EntryType, Format, Line, ListContext, Mtime};
 use super::ls_date::{month_word, split3};
-use super::tokens::{all_digits, decode, entry_line, fields, number, small, strip_cr, text};
+use super::tokens::{
+    all_digits, decode, entry_line, fields, number, small, strip_cr, text, usable_name,
+};
 
 /// Parses an OpenVMS LIST line; None when the line is not one.
 pub fn parse_vms(line: &[u8], cx: &ListContext) -> Option<Line> {
@@ -84,7 +86,7 @@ pub fn parse_vms(line: &[u8], cx: &ListContext) -> Option<Line> {
 fn vms_name(field: &[u8]) -> Option<(&[u8], EntryType)> {
     let semi = field.iter().rposition(|&b| b == b';')?;
     let (base, version) = (&field[..semi], &field[semi + 1..]);
-    if base.is_empty() || !all_digits(version) || base.contains(&b'\t') {
+    if !usable_name(base) || !all_digits(version) || base.contains(&b'\t') {
         return None;
     }
     match base.len().checked_sub(4).map(|i| base.split_at(i)) {
