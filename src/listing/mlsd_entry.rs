@@ -16,7 +16,8 @@
 //! - `modify` is UTC (fractions dropped, precision 1); an invalid time is
 //!   left None;
 //! - `unix.mode` as sent (`0644`); `unix.owner`, else `unix.uid`;
-//!   `unix.group`, else `unix.gid`;
+//!   `unix.group`, else `unix.gid`; ProFTPD's `unix.ownername` and
+//!   `unix.groupname` (names) come before those (numbers);
 //! - a line that is not `facts SP name` (no `=` before the first space, or
 //!   an empty name) is Unknown; the names `.` and `..` give [`Skip::Dot`]
 //!   in MLSD (in MLST they are the path asked for).
@@ -65,8 +66,8 @@ pub fn parse_mlsd(line: &[u8], cx: &ListContext, format: Format) -> Line {
         });
     let text = |names: &[&str]| first_fact(&parsed, names).map(|v| decode(cx, v));
     entry.unix_mode = text(&["unix.mode"]);
-    entry.owner = text(&["unix.owner", "unix.uid"]);
-    entry.group = text(&["unix.group", "unix.gid"]);
+    entry.owner = text(&["unix.ownername", "unix.owner", "unix.uid"]);
+    entry.group = text(&["unix.groupname", "unix.group", "unix.gid"]);
     if format == Format::Mlst {
         // The path asked for, whatever its name.
         return Line::Entry(entry);

@@ -22,14 +22,16 @@ pub enum ListMethod {
 
 /// The MLSD facts [`Session::list`] asks for (those of them the server
 /// offers): what an [`Entry`] holds.
-const WANTED_FACTS: [&str; 8] = [
+const WANTED_FACTS: [&str; 10] = [
     "type",
     "size",
     "sizd",
     "modify",
     "unix.mode",
     "unix.owner",
+    "unix.ownername",
     "unix.group",
+    "unix.groupname",
     "unix.uid",
 ];
 
