@@ -12,11 +12,15 @@
 //! checks that a dead session sent nothing more, and that endless replies
 //! were abandoned by the client (bounded memory).
 //!
+//! The listing scenarios check every entry of a parsed LIST (type, name,
+//! size, mtime, link target, format, raw bytes) against the lines the
+//! server sent, and a callback that stops the listing.
+//!
 //! The last tests send CR, LF and NUL in every argument that becomes part
 //! of a command: each call must fail with `Error::InvalidArgument` before
 //! anything is sent.
 
-use ftp::{Error, ErrorKind, Session};
+use ftp::{Entry, EntryType, Error, ErrorKind, Format, Session};
 use ftp_testkit::scenarios::{self, CLIENT_TIMEOUT};
 use ftp_testkit::ScriptedServer;
 use std::fmt::Debug;
@@ -582,6 +586,201 @@ fn active_never_connects() {
     expect_err(timed(1, || retr(&mut s, &mut got)), ErrorKind::Timeout);
     assert_dead(&mut s);
     server.finish();
+}
+
+// ------------------------------------------------------------- listings
+
+/// What a test checks of one entry: type, name, size, mtime (seconds,
+/// UTC or not, precision), link target, format, raw bytes.
+type EntryView = (
+    EntryType,
+    Option<String>,
+    Option<u64>,
+    Option<(i64, bool, u32)>,
+    Option<String>,
+    Format,
+    Vec<u8>,
+);
+
+fn view(e: &Entry) -> EntryView {
+    (
+        e.kind,
+        e.name.clone(),
+        e.size,
+        e.mtime.map(|t| (t.secs, t.utc, t.precision)),
+        e.link_target.clone(),
+        e.format,
+        e.raw.clone(),
+    )
+}
+
+#[test]
+fn list_mixed() {
+    use scenarios::{
+        LIST_BAD_UTF8, LIST_DOS_DIR, LIST_EMPTY, LIST_EPLF, LIST_UNIX_FILE, LIST_UNIX_LINK,
+        LIST_UNKNOWN,
+    };
+    let server = start("list-mixed");
+    let mut s = logged_in(&server);
+    let mut got = Vec::new();
+    let reply = timed(0, || {
+        s.list(None, |e| {
+            got.push(view(e));
+            Ok(())
+        })
+    })
+    .unwrap();
+    assert_eq!(reply.text, "226 listing sent");
+    let name = |n: &str| Some(n.to_string());
+    let want: Vec<EntryView> = vec![
+        (
+            EntryType::File,
+            name("file one.txt"),
+            Some(1234),
+            Some((1_709_510_400, false, 86_400)),
+            None,
+            Format::Unix,
+            LIST_UNIX_FILE.to_vec(),
+        ),
+        (
+            EntryType::Link,
+            name("l"),
+            Some(1),
+            Some((1_688_083_200, false, 86_400)),
+            name("t"),
+            Format::Unix,
+            LIST_UNIX_LINK.to_vec(),
+        ),
+        (
+            EntryType::Dir,
+            name("dos dir"),
+            None,
+            Some((1_709_590_500, false, 60)),
+            None,
+            Format::Dos,
+            LIST_DOS_DIR.to_vec(),
+        ),
+        (
+            EntryType::File,
+            name("eplf.txt"),
+            Some(280),
+            Some((825_718_503, true, 1)),
+            None,
+            Format::Eplf,
+            LIST_EPLF.to_vec(),
+        ),
+        (
+            EntryType::Unknown,
+            None,
+            None,
+            None,
+            None,
+            Format::Unknown,
+            LIST_UNKNOWN.to_vec(),
+        ),
+        (
+            EntryType::Unknown,
+            None,
+            None,
+            None,
+            None,
+            Format::Unknown,
+            LIST_EMPTY.to_vec(),
+        ),
+        (
+            EntryType::File,
+            name("\u{fffd}\u{fffd} bad bytes"),
+            Some(3),
+            Some((1_709_510_400, false, 86_400)),
+            None,
+            Format::Unix,
+            LIST_BAD_UTF8.to_vec(),
+        ),
+    ];
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        assert_eq!(g, w, "entry {i}");
+    }
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    let formats: Vec<&str> = got.iter().map(|e| e.5.name()).collect();
+    assert_eq!(
+        formats,
+        ["unix", "unix", "dos", "eplf", "unknown", "unknown", "unix"]
+    );
+    assert_usable_then_quit(&mut s);
+    server.finish();
+}
+
+#[test]
+fn list_stop() {
+    let server = start("list-stop");
+    let mut s = logged_in(&server);
+    let mut got = Vec::new();
+    let r = timed(0, || {
+        s.list(None, |e| {
+            got.push(view(e));
+            Err(Error::Callback("enough".into()))
+        })
+    });
+    let e = expect_err(r, ErrorKind::Callback);
+    assert!(e.to_string().contains("enough"), "{e}");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        got[0],
+        (
+            EntryType::File,
+            Some("one".to_string()),
+            Some(1),
+            Some((1_577_836_800, false, 86_400)),
+            None,
+            Format::Unix,
+            scenarios::LIST_STOP_LINE.to_vec(),
+        )
+    );
+    assert_eq!(s.last_reply().map(|r| r.code), Some(426));
+    assert_usable_then_quit(&mut s);
+    server.finish();
+}
+
+/// The C test spells every line of list-mixed as a string literal: the
+/// same bytes, byte for byte.
+#[test]
+fn the_c_listing_lines_are_the_scenario_bytes() {
+    let c = include_str!("c/test_faults.c");
+    for line in scenarios::LIST_MIXED
+        .iter()
+        .chain([&scenarios::LIST_STOP_LINE])
+    {
+        let literal = c_literal(line);
+        assert!(c.contains(&literal), "test_faults.c lacks {literal}");
+    }
+}
+
+/// `bytes` as a C string literal: printable ASCII as is (`"` and `\`
+/// escaped), a tab as `\t`, any other byte as `\xNN` (closing and
+/// reopening the literal when a hex digit follows).
+fn c_literal(bytes: &[u8]) -> String {
+    let mut out = String::from("\"");
+    let mut after_hex = false;
+    for &b in bytes {
+        if after_hex && b.is_ascii_hexdigit() {
+            out.push_str("\" \"");
+        }
+        after_hex = false;
+        match b {
+            b'"' | b'\\' => {
+                out.push('\\');
+                out.push(b as char);
+            }
+            b'\t' => out.push_str("\\t"),
+            0x20..=0x7e => out.push(b as char),
+            _ => {
+                out.push_str(&format!("\\x{b:02x}"));
+                after_hex = true;
+            }
+        }
+    }
+    out.push('"');
+    out
 }
 
 // ------------------------------------------------------------ injection

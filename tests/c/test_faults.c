@@ -16,6 +16,11 @@
  * that the session is then usable (NOOP 200, QUIT 221) or dead
  * (FTP_ERROR_STATE, "closed after" in ftp_last_error).
  *
+ * The listing scenarios check every ftp_entry of ftp_list (type, name,
+ * size, mtime, link_target, format, raw and raw_len) against the lines the
+ * server sent, and a callback that stops the listing (FTP_ERROR_CALLBACK,
+ * the session usable).
+ *
  * The injection test calls every function taking text that becomes part
  * of a command with CR or LF in it (a NUL cannot be inside a C string) and
  * with invalid UTF-8: each must return FTP_ERROR_INVALID_ARGUMENT before
@@ -581,6 +586,158 @@ static void t_active_never_connects(void)
     srv_finish();
 }
 
+/* ----------------------------------------------------------- listings */
+
+/* The lines of list-mixed and list-stop, as the scenarios send them
+ * (scenarios::LIST_*; tests/faults.rs checks that these literals are the
+ * very bytes). */
+#define LIST_UNIX_FILE "-rw-r--r--   1 ftp      ftp          1234 Mar 04  2024 file one.txt"
+#define LIST_UNIX_LINK "lrwxrwxrwx   1 ftp      ftp             1 Jun 30  2023 l -> t"
+#define LIST_DOS_DIR "03-04-24  10:15PM       <DIR>          dos dir"
+#define LIST_EPLF "+i8388621.48594,m825718503,r,s280,\teplf.txt"
+#define LIST_UNKNOWN "this line is no listing format"
+#define LIST_EMPTY ""
+#define LIST_BAD_UTF8 "-rw-r--r--   1 ftp      ftp             3 Mar 04  2024 \xff\xfe bad bytes"
+/* Skipped by the client. */
+#define LIST_TOTAL "total 3"
+#define LIST_DOT "drwxr-xr-x   2 ftp      ftp          4096 Jan 02  2024 ."
+#define LIST_DOTDOT "drwxr-xr-x   3 ftp      ftp          4096 Jan 02  2024 .."
+#define LIST_STOP_LINE "-rw-r--r--   1 ftp      ftp             1 Jan 01  2020 one"
+
+/* One entry as ftp_list handed it over, copied (NULL strings kept NULL). */
+typedef struct got_entry {
+    int type;
+    char *name;
+    int64_t size;
+    int64_t mtime;
+    bool mtime_utc;
+    int mtime_precision;
+    char *link_target;
+    char *format;
+    uint8_t *raw;
+    size_t raw_len;
+    bool raw_terminated; /* raw[raw_len] was the NUL */
+} got_entry;
+
+typedef struct got_entries {
+    got_entry e[16];
+    size_t n;        /* entries received (more than 16 are counted only) */
+    int stop_after;  /* return non-zero once this many arrived; 0: never */
+} got_entries;
+
+static char *dup_or_null(const char *p)
+{
+    return p ? strdup(p) : NULL;
+}
+
+static int collect_entry(void *u, const ftp_entry *e)
+{
+    got_entries *g = u;
+    if (g->n < sizeof g->e / sizeof g->e[0]) {
+        got_entry *c = &g->e[g->n];
+        c->type = e->type;
+        c->name = dup_or_null(e->name);
+        c->size = e->size;
+        c->mtime = e->mtime;
+        c->mtime_utc = e->mtime_utc;
+        c->mtime_precision = e->mtime_precision;
+        c->link_target = dup_or_null(e->link_target);
+        c->format = dup_or_null(e->format);
+        c->raw = malloc(e->raw_len + 1);
+        if (c->raw && e->raw) memcpy(c->raw, e->raw, e->raw_len);
+        c->raw_len = e->raw_len;
+        c->raw_terminated = e->raw && e->raw[e->raw_len] == '\0';
+    }
+    g->n++;
+    return g->stop_after > 0 && g->n >= (size_t)g->stop_after ? 1 : 0;
+}
+
+static void got_entries_free(got_entries *g)
+{
+    size_t n = g->n < 16 ? g->n : 16;
+    for (size_t i = 0; i < n; i++) {
+        free(g->e[i].name);
+        free(g->e[i].link_target);
+        free(g->e[i].format);
+        free(g->e[i].raw);
+    }
+}
+
+/* What one entry must be. */
+typedef struct want_entry {
+    int type;
+    const char *name;
+    int64_t size;
+    int64_t mtime;
+    bool mtime_utc;
+    int mtime_precision;
+    const char *link_target;
+    const char *format;
+    const char *raw;
+} want_entry;
+
+static void check_entry(const ftp_session *s, size_t i, const got_entry *g, const want_entry *w)
+{
+    tu_step("entry %zu: %s", i, w->raw);
+    CHECK_INT(s, g->type, w->type);
+    CHECK_STR(s, g->name, w->name);
+    CHECK_INT(s, g->size, w->size);
+    CHECK_INT(s, g->mtime, w->mtime);
+    CHECK_INT(s, g->mtime_utc, w->mtime_utc);
+    CHECK_INT(s, g->mtime_precision, w->mtime_precision);
+    CHECK_STR(s, g->link_target, w->link_target);
+    CHECK_STR(s, g->format, w->format);
+    CHECK_MEM(s, g->raw, g->raw_len, w->raw, strlen(w->raw));
+    CHECK(s, g->raw_terminated);
+}
+
+static void t_list_mixed(void)
+{
+    static const want_entry want[] = {
+        {FTP_ENTRY_FILE, "file one.txt", 1234, 1709510400, false, 86400, NULL, "unix",
+         LIST_UNIX_FILE},
+        {FTP_ENTRY_LINK, "l", 1, 1688083200, false, 86400, "t", "unix", LIST_UNIX_LINK},
+        {FTP_ENTRY_DIR, "dos dir", -1, 1709590500, false, 60, NULL, "dos", LIST_DOS_DIR},
+        {FTP_ENTRY_FILE, "eplf.txt", 280, 825718503, true, 1, NULL, "eplf", LIST_EPLF},
+        {FTP_ENTRY_UNKNOWN, NULL, -1, FTP_TIME_UNKNOWN, false, 0, NULL, "unknown",
+         LIST_UNKNOWN},
+        {FTP_ENTRY_UNKNOWN, NULL, -1, FTP_TIME_UNKNOWN, false, 0, NULL, "unknown", LIST_EMPTY},
+        {FTP_ENTRY_FILE, U_FFFD U_FFFD " bad bytes", 3, 1709510400, false, 86400, NULL, "unix",
+         LIST_BAD_UTF8},
+    };
+    const size_t nwant = sizeof want / sizeof want[0];
+    uint16_t port = srv_start("list-mixed");
+    ftp_session *s = srv_logged_in(port);
+    got_entries g = {0};
+    CHECK_QUICK(s, ftp_list(s, NULL, collect_entry, &g), FTP_OK);
+    CHECK_STR(s, ftp_last_response(s), "226 listing sent");
+    /* total, . and .. skipped; every other line once, in order. */
+    CHECK_INT(s, g.n, nwant);
+    for (size_t i = 0; i < nwant; i++) check_entry(s, i, &g.e[i], &want[i]);
+    CHECK_USABLE_THEN_QUIT(s);
+    got_entries_free(&g);
+    ftp_session_free(s);
+    srv_finish();
+}
+
+static void t_list_stop(void)
+{
+    static const want_entry first = {FTP_ENTRY_FILE, "one", 1, 1577836800, false, 86400,
+                                     NULL, "unix", LIST_STOP_LINE};
+    uint16_t port = srv_start("list-stop");
+    ftp_session *s = srv_logged_in(port);
+    got_entries g = {.stop_after = 1};
+    CHECK_QUICK(s, ftp_list(s, NULL, collect_entry, &g), FTP_ERROR_CALLBACK);
+    CHECK(s, strstr(ftp_last_error(s), "returned 1") != NULL);
+    CHECK_INT(s, g.n, 1);
+    check_entry(s, 0, &g.e[0], &first);
+    CHECK_CODE(s, 426);
+    CHECK_USABLE_THEN_QUIT(s);
+    got_entries_free(&g);
+    ftp_session_free(s);
+    srv_finish();
+}
+
 /* ---------------------------------------------------------- injection */
 
 typedef ftp_result (*inj_fn)(ftp_session *s, const char *arg);
@@ -813,6 +970,8 @@ static const srv_case TESTS[] = {
     {"epsv-out-of-range", t_epsv_out_of_range},
     {"pasv-150-no-data", t_pasv_150_no_data},
     {"active-never-connects", t_active_never_connects},
+    {"list-mixed", t_list_mixed},
+    {"list-stop", t_list_stop},
     {"injection", t_injection},
 };
 

@@ -16,10 +16,15 @@
 mod cancel;
 mod control;
 mod injection;
+mod listings;
 mod transfers;
 
 use crate::Conn;
 pub use cancel::{CANCEL_AFTER, CANCEL_SENT, LATE, STORM_LATE};
+pub use listings::{
+    LIST_BAD_UTF8, LIST_DOS_DIR, LIST_DOT, LIST_DOTDOT, LIST_EMPTY, LIST_EPLF, LIST_MIXED,
+    LIST_STOP_LINE, LIST_TOTAL, LIST_UNIX_FILE, LIST_UNIX_LINK, LIST_UNKNOWN,
+};
 use std::time::Duration;
 
 /// A server script, ready for [`crate::ScriptedServer::start`].
@@ -267,6 +272,20 @@ pub const SCENARIOS: &[Scenario] = &[
         summary: "active: PORT 200, RETR 150, the server never connects: TIMEOUT after 2 s, \
                   then STATE",
         script: transfers::active_never_connects,
+    },
+    // -------------------------------------------------------- listings
+    Scenario {
+        name: "list-mixed",
+        summary: "LIST (no MLST in FEAT): total, a Unix file, . and .., a Unix link, a DOS \
+                  <DIR>, EPLF, an unknown line, an empty line, a name with invalid UTF-8, \
+                  226: 7 entries in order (total, . and .. skipped), usable",
+        script: listings::list_mixed,
+    },
+    Scenario {
+        name: "list-stop",
+        summary: "LIST: the same Unix line over and over until the client, stopping at the \
+                  first entry, ends the data connection; then 426: CALLBACK, usable",
+        script: listings::list_stop,
     },
     // ---------------------------------------------------------- cancel
     Scenario {
