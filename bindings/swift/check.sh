@@ -272,8 +272,9 @@ join "$work/raw" "$work/cnames" | awk '$3 != "FTP_UNKNOWN_RESULT" { printf "_Sta
 nres="$(wc -l < "$work/results.c.body")"
 { echo '#include <ftp.h>'; cat "$work/results.c.body"; } > "$work/results.c"
 # One case per ftp_result value (FTP_OK .. FTP_ERROR_CANCELLED), counted
-# from the header so that an appended result must be added to FTPResult.
-want="$(sed -n 's/^  \(FTP_[A-Z_]*\) = [0-9]*,$/\1/p' "$repo/include/ftp.h" | wc -l)"
+# from the header's ftp_result enum (not its other enums) so that an
+# appended result must be added to FTPResult.
+want="$(sed -n '/^typedef enum ftp_result {/,/^} ftp_result;/s/^  \(FTP_[A-Z_]*\) = [0-9]*,$/\1/p' "$repo/include/ftp.h" | wc -l)"
 if ((nres == want)) && "$cc" -std=c11 -fsyntax-only -I "$repo/include" "$work/results.c"; then
     ok "the $nres FTPResult cases have the header's values"
 else
