@@ -251,6 +251,30 @@ typedef int (*ftp_mlsd_cb)(void *userdata,
 // to stop.
 typedef int (*ftp_line_cb)(void *userdata, const char *line, size_t len);
 
+// One progress report of a transfer (see `ftp_set_progress_callback`).
+// Valid only during the callback: copy what you keep.
+typedef struct ftp_progress {
+  // The remote path of the file in transfer: the argument of the
+  // command ("RETR dir/x" gives "dir/x"; "" for a bare "LIST").
+  const char *path;
+  // Bytes transferred on the data connection so far in this call
+  // (bytes skipped by REST are not counted).
+  uint64_t bytes;
+  // Where the transfer started in the file (the REST offset; 0 without).
+  uint64_t offset;
+  // The size of the whole file: announced by the server's 150 reply
+  // ("(N bytes)"), or, for `ftp_stor_from_fd` from a regular file, the
+  // file's size; -1 when unknown.
+  int64_t total;
+  // Seconds since the data connection was opened.
+  double elapsed_s;
+} ftp_progress;
+
+// Receives a progress report; `p` is valid only during the call. Return
+// 0 to go on, non-zero to stop the transfer (it then returns
+// `FTP_ERROR_CALLBACK` and the session stays usable, as for any callback).
+typedef int (*ftp_progress_cb)(void *userdata, const struct ftp_progress *p);
+
 // Receives one line of debug output (NUL-terminated UTF-8, no newline).
 // `line` is valid only during the call: copy what you keep.
 typedef void (*ftp_debug_cb)(void *userdata, const char *line);
@@ -545,6 +569,41 @@ enum ftp_result ftp_rmd(struct ftp_session *s, const char *dirname);
 // vsftpd refuse SIZE in ASCII mode). `*size_out` = the size for a 213
 // reply, -1 for another 1xx-3xx reply.
 enum ftp_result ftp_size(struct ftp_session *s, const char *filename, int64_t *size_out);
+
+// Reports the progress of every transfer of the session to `cb`:
+// `ftp_retrbinary`, `ftp_retrlines`, `ftp_storbinary`, `ftp_storlines`,
+// `ftp_retr_to_fd`, `ftp_stor_from_fd` (zero-copy included) and the
+// listings built on them (`ftp_nlst`, `ftp_dir`, `ftp_mlsd`, `ftp_list`).
+// `cb` is called on the thread making the call: once when the data
+// connection is open (`bytes` 0), at most every `interval_ms` while the
+// transfer runs (0: after every block that moved bytes), and once when
+// all the data went through (`bytes` = everything transferred), before
+// the final reply is read. A failed transfer gets no last call. Non-zero
+// from `cb` stops the transfer like any callback (`FTP_ERROR_CALLBACK`,
+// final reply read, session usable), also on the last call. Inside `cb`
+// a call on the session returns `FTP_ERROR_STATE` (getters and
+// `ftp_session_cancel` excepted). Not reported: an `ftp_transfer` handle
+// from `ftp_transfercmd`, which the caller reads and writes itself (and
+// which may outlive the session). NULL `cb` turns reports off.
+enum ftp_result ftp_set_progress_callback(struct ftp_session *s,
+                                          ftp_progress_cb cb,
+                                          void *userdata,
+                                          uint32_t interval_ms);
+
+// Keeps the connections alive; `interval_ms` 0 turns it off (the
+// default). TCP keepalive on the control connection (at once when
+// connected) and on every data connection: idle time and probe interval
+// `interval_ms`, rounded up to 1 s, the kernel's unit. And while a
+// transfer of the session (the calls `ftp_set_progress_callback` lists)
+// runs longer than `interval_ms`, `NOOP` is sent on the control
+// connection every `interval_ms` (in the TLS stream under TLS), so
+// servers and firewalls that drop an idle control connection keep it.
+// Every NOOP's reply is read after the data, whenever the server sends it
+// (during the transfer, before or after the final reply): a 200 is taken
+// as a NOOP's, the final reply (never 200) is what the call returns, and
+// a later call never sees a NOOP's reply. A server that never answers a
+// NOOP makes the call time out (the connection is then closed).
+enum ftp_result ftp_set_keepalive(struct ftp_session *s, uint32_t interval_ms);
 
 // The name of a result, e.g. `"FTP_ERROR_PERM"`, in static storage.
 // A value outside the enum gives `"FTP_UNKNOWN_RESULT"`.

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::stream::NetStream;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -68,14 +68,35 @@ impl DataConn {
 
     /// Reads some bytes; `Ok(0)` is the end of the data.
     pub fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
+        self.read_ticking(buf, &mut || true)
+    }
+
+    /// [`DataConn::read`], calling `tick` after each wait slice without
+    /// data; `false` from it ends the read with an error (the caller knows
+    /// why).
+    pub(crate) fn read_ticking(
+        &mut self,
+        buf: &mut [u8],
+        tick: crate::stream::Tick<'_>,
+    ) -> Result<usize> {
+        self.read_ticking_io(buf, tick)
+            .map_err(|e| Error::from_io("reading the data connection", e))
+    }
+
+    /// [`DataConn::read_ticking`] with the I/O error.
+    pub(crate) fn read_ticking_io(
+        &mut self,
+        buf: &mut [u8],
+        tick: crate::stream::Tick<'_>,
+    ) -> io::Result<usize> {
         loop {
-            match self.stream.read(buf) {
+            match self.stream.read_ticking(buf, &mut *tick) {
                 Ok(n) => {
                     self.at_end |= n == 0 && !buf.is_empty();
                     return Ok(n);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(Error::from_io("reading the data connection", e)),
+                Err(e) => return Err(e),
             }
         }
     }
@@ -84,12 +105,23 @@ impl DataConn {
     /// timeout: a write that blocks for the whole timeout and then reports
     /// a few bytes (what the kernel does when the peer stops reading) counts
     /// as a timeout, so a stalled server cannot stretch the wait.
-    pub fn write_all(&mut self, mut buf: &[u8]) -> Result<()> {
+    pub fn write_all(&mut self, buf: &[u8]) -> Result<()> {
+        self.write_all_ticking(buf, &mut || true)
+    }
+
+    /// [`DataConn::write_all`], calling `tick` after each wait slice in
+    /// which the peer took nothing; `false` from it ends the write with an
+    /// error (the caller knows why).
+    pub(crate) fn write_all_ticking(
+        &mut self,
+        mut buf: &[u8],
+        tick: crate::stream::Tick<'_>,
+    ) -> Result<()> {
         let idle = self.stream.idle_timeout();
         self.upload |= !buf.is_empty();
         while !buf.is_empty() {
             let started = Instant::now();
-            match self.stream.write(buf) {
+            match self.stream.write_ticking(buf, &mut *tick) {
                 Ok(0) => {
                     return Err(Error::from_io(
                         "writing the data connection",

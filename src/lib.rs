@@ -17,6 +17,7 @@ pub mod features;
 pub mod line_reader;
 pub mod listing;
 pub mod parse;
+pub mod progress;
 pub mod reply;
 pub mod reply_reader;
 pub mod session;
@@ -33,6 +34,7 @@ pub use encoding::Encoding;
 pub use error::{Error, ErrorKind, Result};
 pub use features::Features;
 pub use listing::{Entry, EntryType, Fact, Format, MlsdEntry, Mtime};
+pub use progress::{Progress, ProgressInfo, ProgressSink};
 pub use reply::Reply;
 pub use session::{ListMethod, Session, Settings, ZeroCopy};
 

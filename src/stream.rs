@@ -280,11 +280,21 @@ impl NetStream {
 
     /// A write of a cancellable stream: slices until some bytes are taken,
     /// the idle timeout runs out without progress, or the token is set.
-    fn write_in_slices(&mut self, buf: &[u8]) -> io::Result<usize> {
+    /// `tick` is called after each slice that took nothing; `false` from it
+    /// ends the write with a [`halted_io`] error.
+    fn write_in_slices(&mut self, buf: &[u8], mut tick: Option<Tick<'_>>) -> io::Result<usize> {
         let limit = self.idle.map(|i| Instant::now() + i);
+        let mut first = true;
         loop {
             if let Some(c) = &self.cancel {
                 c.check()?;
+            }
+            if !std::mem::take(&mut first) {
+                if let Some(t) = tick.as_mut() {
+                    if !t() {
+                        return Err(halted_io());
+                    }
+                }
             }
             let Some(wait) = cancel::next_slice(limit, cancel::SLICE) else {
                 return Err(io::Error::new(
@@ -309,16 +319,30 @@ impl NetStream {
 
     /// A read after [`NetStream::batch_reads`]: slices of `slice` until a
     /// byte comes, the end of the data, or the idle timeout (or deadline)
-    /// runs out.
-    fn read_in_slices(&mut self, buf: &mut [u8], slice: Duration) -> io::Result<usize> {
+    /// runs out. `tick` is called after each empty slice; `false` from it
+    /// ends the read with a [`halted_io`] error.
+    fn read_in_slices(
+        &mut self,
+        buf: &mut [u8],
+        slice: Duration,
+        mut tick: Option<Tick<'_>>,
+    ) -> io::Result<usize> {
         let idle_end = self.idle.map(|i| Instant::now() + i);
         let limit = match (idle_end, self.deadline) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
+        let mut first = true;
         loop {
             if let Some(c) = &self.cancel {
                 c.check()?;
+            }
+            if !std::mem::take(&mut first) {
+                if let Some(t) = tick.as_mut() {
+                    if !t() {
+                        return Err(halted_io());
+                    }
+                }
             }
             let Some(wait) = cancel::next_slice(limit, slice) else {
                 return Err(io::Error::new(
@@ -346,8 +370,50 @@ fn is_timeout(e: &io::Error) -> bool {
     )
 }
 
-impl Read for NetStream {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+/// Called by a stream between empty wait slices (see
+/// [`NetStream::read_ticking`]); `false` stops the wait.
+pub(crate) type Tick<'a> = &'a mut dyn FnMut() -> bool;
+
+/// The marker inside the I/O errors of a wait a tick stopped.
+#[derive(Debug)]
+struct Halted;
+
+impl std::fmt::Display for Halted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("stopped by the transfer's progress or keepalive")
+    }
+}
+
+impl std::error::Error for Halted {}
+
+/// The I/O error of a wait that a tick stopped.
+pub(crate) fn halted_io() -> io::Error {
+    io::Error::other(Halted)
+}
+
+/// True for the errors made by [`halted_io`].
+pub(crate) fn is_halted_io(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<Halted>())
+}
+
+impl NetStream {
+    /// [`Read::read`], calling `tick` after each wait slice without data
+    /// (only streams that wait in slices, as every data connection with a
+    /// cancel token does).
+    pub(crate) fn read_ticking(&mut self, buf: &mut [u8], tick: Tick<'_>) -> io::Result<usize> {
+        self.read_with(buf, Some(tick))
+    }
+
+    /// [`Write::write`], calling `tick` after each wait slice in which
+    /// nothing was taken (streams with a cancel token).
+    pub(crate) fn write_ticking(&mut self, buf: &[u8], tick: Tick<'_>) -> io::Result<usize> {
+        if self.cancel.is_some() {
+            return self.write_in_slices(buf, Some(tick));
+        }
+        self.transport_write(buf)
+    }
+
+    fn read_with(&mut self, buf: &mut [u8], tick: Option<Tick<'_>>) -> io::Result<usize> {
         let slice = match (self.read_slice, self.cancel.is_some()) {
             (Some(s), true) => Some(s.min(cancel::SLICE)),
             (Some(s), false) => Some(s),
@@ -355,17 +421,23 @@ impl Read for NetStream {
             (None, false) => None,
         };
         if let Some(slice) = slice {
-            return self.read_in_slices(buf, slice);
+            return self.read_in_slices(buf, slice, tick);
         }
         self.arm_read()?;
         self.transport_read(buf)
     }
 }
 
+impl Read for NetStream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.read_with(buf, None)
+    }
+}
+
 impl Write for NetStream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if self.cancel.is_some() {
-            return self.write_in_slices(buf);
+            return self.write_in_slices(buf, None);
         }
         self.transport_write(buf)
     }

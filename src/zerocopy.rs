@@ -28,7 +28,15 @@ pub enum CopyError {
     Net(io::Error),
     /// Reading or writing the caller's descriptor.
     File(io::Error),
+    /// The copy's tick asked to stop (its caller knows why).
+    Halted,
 }
+
+/// Called by the copy loops after each block and each wait slice without
+/// progress, with the bytes moved so far; `false` stops the copy with
+/// [`CopyError::Halted`]. It rides on the loop's iterations: no system
+/// call of its own.
+pub type Tick<'a> = &'a mut dyn FnMut(u64) -> bool;
 
 fn file_type(fd: BorrowedFd<'_>) -> Option<SFlag> {
     fstat(std::os::fd::AsRawFd::as_raw_fd(&fd))
@@ -48,6 +56,13 @@ fn is_append(fd: BorrowedFd<'_>) -> bool {
     fcntl(std::os::fd::AsRawFd::as_raw_fd(&fd), FcntlArg::F_GETFL)
         .map(|flags| OFlag::from_bits_truncate(flags).contains(OFlag::O_APPEND))
         .unwrap_or(true)
+}
+
+/// The size of `fd` when it is a regular file (`fstat`, once per call).
+pub fn regular_file_size(fd: BorrowedFd<'_>) -> Option<u64> {
+    let st = fstat(std::os::fd::AsRawFd::as_raw_fd(&fd)).ok()?;
+    let regular = SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT == SFlag::S_IFREG;
+    regular.then(|| u64::try_from(st.st_size).ok()).flatten()
 }
 
 /// True when `fd` is a regular file (what sendfile can read from).
@@ -146,10 +161,12 @@ impl Drop for SocketTimeoutGuard<'_> {
 /// wait lasts at most one slice, and the copy fails after `waits.idle`
 /// without a byte or once `waits.cancel` is set.
 /// Not for sockets with a raised `SO_RCVLOWAT` (see `DataConn::batch_reads`).
+/// `tick` sees the bytes written so far after each block and empty slice.
 pub fn splice_socket_to_fd(
     sock: &TcpStream,
     out: BorrowedFd<'_>,
     waits: Waits<'_>,
+    tick: Tick<'_>,
 ) -> Result<Spliced, CopyError> {
     let _restore = waits.slice_socket(sock, false).map_err(CopyError::Net)?;
     let (pipe_r, pipe_w) =
@@ -178,6 +195,9 @@ pub fn splice_socket_to_fd(
             Ok(n) => n,
             Err(Errno::EAGAIN) => {
                 waits.after_slice(since).map_err(CopyError::Net)?;
+                if !tick(total) {
+                    return Err(CopyError::Halted);
+                }
                 continue;
             }
             Err(e) => return Err(CopyError::Net(e.into())),
@@ -207,17 +227,22 @@ pub fn splice_socket_to_fd(
             left -= m;
         }
         total += n as u64;
+        if !tick(total) {
+            return Err(CopyError::Halted);
+        }
     }
 }
 
 /// Sends `input` from its current offset to its end over the socket with
 /// sendfile; returns the byte count. Each wait lasts at most one slice;
 /// the copy fails after `waits.idle` without progress (the server stopped
-/// reading) or once `waits.cancel` is set.
+/// reading) or once `waits.cancel` is set. `tick` sees the bytes sent so
+/// far after each block and each slice without progress.
 pub fn sendfile_fd_to_socket(
     input: BorrowedFd<'_>,
     sock: &TcpStream,
     waits: Waits<'_>,
+    tick: Tick<'_>,
 ) -> Result<u64, CopyError> {
     let _restore = waits.slice_socket(sock, true).map_err(CopyError::Net)?;
     let mut total = 0u64;
@@ -237,6 +262,9 @@ pub fn sendfile_fd_to_socket(
             Err(Errno::EAGAIN) => waits.after_slice(since).map_err(CopyError::Net)?,
             Err(e @ (Errno::EPIPE | Errno::ECONNRESET)) => return Err(CopyError::Net(e.into())),
             Err(e) => return Err(CopyError::File(e.into())),
+        }
+        if !tick(total) {
+            return Err(CopyError::Halted);
         }
     }
 }
@@ -313,7 +341,7 @@ mod tests {
         let sock = pair_with(&data);
         let (path, mut file) = temp_file("plain", false);
         assert!(can_splice_into(file.as_fd()));
-        match splice_socket_to_fd(&sock, file.as_fd(), Waits::default()).unwrap() {
+        match splice_socket_to_fd(&sock, file.as_fd(), Waits::default(), &mut |_| true).unwrap() {
             Spliced::Done(n) => assert_eq!(n, data.len() as u64),
             other => panic!("unexpected {other:?}"),
         }
@@ -332,7 +360,11 @@ mod tests {
         let sock = pair_with(&data);
         let (path, file) = temp_file("append", true);
         assert!(!can_splice_into(file.as_fd()));
-        let pending = match splice_socket_to_fd(&sock, file.as_fd(), Waits::default()).unwrap() {
+        let pending = match splice_socket_to_fd(&sock, file.as_fd(), Waits::default(), &mut |_| {
+            true
+        })
+        .unwrap()
+        {
             Spliced::Unsupported { pending } => pending,
             other => panic!("unexpected {other:?}"),
         };

@@ -16,6 +16,7 @@ pub mod fd_transfers;
 pub mod features;
 pub mod files;
 pub mod handle;
+pub mod progress;
 pub mod result;
 pub mod settings;
 pub mod strings;

@@ -110,6 +110,8 @@ impl Session {
                 Some(r) => got.push(r),
                 None => {
                     let (stray, noop) = self.resync()?;
+                    // resync's 200 came after every keepalive NOOP's.
+                    self.monitor.noops_owed = 0;
                     got.extend(stray);
                     let last = got.pop().unwrap_or(noop);
                     self.last_reply = Some(last.clone());
@@ -118,6 +120,8 @@ impl Session {
             }
         }
         let last = got.pop().expect("at least ABOR's reply was read");
+        self.drain_noop_replies()?;
+        self.last_reply = Some(last.clone());
         match last.code {
             // 451 "Transfer aborted": Pure-FTPd's answer to ABOR during an
             // upload (after the upload's own 426).
@@ -154,6 +158,7 @@ impl Session {
                 Some(r) => return Ok(Some(r)),
                 None => {
                     let (stray, _noop) = self.resync()?;
+                    self.monitor.noops_owed = 0;
                     let first = stray.into_iter().next();
                     if let Some(r) = &first {
                         self.last_reply = Some(r.clone());
@@ -192,9 +197,22 @@ impl Session {
     /// and then, as for every reply, a reply that does not come is a
     /// timeout that closes the connection (the caller asked for failures
     /// that fast). Other failures are those of [`Session::read_reply`].
+    /// Keepalive NOOPs' 200 replies are consumed, as by `read_reply`, each
+    /// further reply again awaited within `wait`.
     fn read_reply_within(&mut self, wait: Duration) -> Result<Option<Reply>> {
+        loop {
+            let Some(r) = self.read_one_reply_within(wait)? else {
+                return Ok(None);
+            };
+            if !self.is_noop_reply(&r) {
+                return Ok(Some(r));
+            }
+        }
+    }
+
+    fn read_one_reply_within(&mut self, wait: Duration) -> Result<Option<Reply>> {
         if self.settings.timeout.is_some_and(|t| t <= wait) {
-            return self.read_reply().map(Some);
+            return self.read_one_reply().map(Some);
         }
         let Some(ctl) = self.control.as_mut() else {
             return Err(self.not_connected());
@@ -213,8 +231,8 @@ impl Session {
             {
                 Ok(None)
             }
-            // Data, EOF or another failure: read_reply reports it.
-            _ => self.read_reply().map(Some),
+            // Data, EOF or another failure: read_one_reply reports it.
+            _ => self.read_one_reply().map(Some),
         }
     }
 

@@ -12,6 +12,7 @@ mod fd_transfers;
 mod features;
 mod listings;
 mod metadata;
+mod progress;
 mod settings;
 mod tls;
 mod transfers;
@@ -88,6 +89,8 @@ pub struct Session {
     /// Final replies the server still owes for calls cancelled before
     /// they came; the next call reads them first (see `read_owed_replies`).
     owed_replies: u32,
+    /// Progress reports and keepalive (see progress.rs).
+    monitor: progress::Monitor,
 }
 
 impl Session {
@@ -220,6 +223,7 @@ impl Session {
             p => p,
         };
         let tcp = self.connect_any(host, port)?;
+        self.keep_socket_alive(&tcp)?;
         let peer = tcp
             .peer_addr()
             .map_err(|e| Error::from_io("connecting", e))?;
@@ -237,6 +241,7 @@ impl Session {
         });
         self.closed_because = None;
         self.owed_replies = 0;
+        self.monitor.reset_connection();
         self.forget_features();
         self.welcome = None;
         self.epsv_refused = false;
@@ -298,6 +303,7 @@ impl Session {
         self.control = None;
         self.closed_because = None;
         self.owed_replies = 0;
+        self.monitor.reset_connection();
         self.forget_features();
         self.transfer = TransferState::default();
         self.current_type = None;
@@ -310,6 +316,7 @@ impl Session {
             self.closed_because = Some(why.to_string());
         }
         self.owed_replies = 0;
+        self.monitor.reset_connection();
         self.forget_features();
         self.transfer.final_pending = false;
         self.transfer.socket = None;
@@ -336,6 +343,7 @@ impl Session {
                 "a transfer is open: close it and read its reply with voidresp first".into(),
             ));
         }
+        self.forget_run();
         if self.transfer.final_pending && self.transfer.cut.load(Ordering::SeqCst) {
             // Bounded, with a NOOP resynchronisation (see abort.rs).
             self.await_final_reply()?;
@@ -344,6 +352,8 @@ impl Session {
             self.transfer.socket = None;
             self.read_reply()?;
         }
+        // Keepalive NOOPs of a transfer whose call was cancelled.
+        self.drain_noop_replies()?;
         self.read_owed_replies()
     }
 
@@ -425,11 +435,34 @@ impl Session {
         Ok(())
     }
 
+    /// Reads one complete reply within the timeout (see
+    /// [`Session::read_one_reply`]); while keepalive NOOPs sent during a
+    /// transfer are owed, their 200 replies are consumed here, never
+    /// returned (see progress.rs).
+    pub(crate) fn read_reply(&mut self) -> Result<Reply> {
+        loop {
+            let reply = self.read_one_reply()?;
+            if !self.is_noop_reply(&reply) {
+                return Ok(reply);
+            }
+        }
+    }
+
+    /// True (and counted) when `reply` is the reply of a keepalive NOOP.
+    pub(crate) fn is_noop_reply(&mut self, reply: &Reply) -> bool {
+        if reply.code == 200 && self.monitor.noops_owed > 0 {
+            self.monitor.noops_owed -= 1;
+            true
+        } else {
+            false
+        }
+    }
+
     /// Reads one complete reply within the timeout. Any failure to read one
     /// (I/O, EOF, timeout, a line or reply too long) closes the control
     /// connection, which can no longer be trusted to be in step. A 421 reply
     /// (service closing) closes it too.
-    pub(crate) fn read_reply(&mut self) -> Result<Reply> {
+    pub(crate) fn read_one_reply(&mut self) -> Result<Reply> {
         let timeout = self.settings.timeout;
         let encoding = self.settings.encoding;
         let Some(ctl) = self.control.as_mut() else {

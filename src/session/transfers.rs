@@ -92,6 +92,9 @@ impl Session {
             None
         };
         // The server owes the final reply from here on.
+        // Only a help against idle middleboxes: a socket that refuses
+        // keepalive still carries the transfer.
+        let _ = self.keep_socket_alive(&tcp);
         let dup = tcp.try_clone().ok();
         let token = self.new_transfer_token(dup);
         let stream = match self.secure_data(tcp) {
@@ -174,7 +177,15 @@ impl Session {
         if let Err(e) = conn.finish() {
             return self.fail_transfer(None, e);
         }
-        self.voidresp()
+        let reply = self.voidresp();
+        // Keepalive NOOPs answered after the final reply.
+        match (reply, self.drain_noop_replies()) {
+            (Ok(r), Ok(())) => {
+                self.last_reply = Some(r.clone());
+                Ok(r)
+            }
+            (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+        }
     }
 
     /// Ends a transfer stopped on our side, then reads the final reply
@@ -185,7 +196,8 @@ impl Session {
     /// step; the server keeps what it received, which may be partial. A
     /// final reply that does not come within a few seconds is not waited
     /// for: the session resynchronises with NOOP (see abort.rs).
-    fn stop(&mut self, conn: DataConn, why: Error, upload: bool) -> Error {
+    pub(crate) fn stop(&mut self, conn: DataConn, why: Error, upload: bool) -> Error {
+        self.forget_run();
         if matches!(why, Error::Cancelled(_)) {
             return self.cancelled_transfer(Some(conn), why);
         }
@@ -196,6 +208,7 @@ impl Session {
         }
         if self.control.is_some() {
             let _ = self.await_final_reply();
+            let _ = self.drain_noop_replies();
         }
         why
     }
@@ -205,6 +218,7 @@ impl Session {
     /// otherwise the data connection's error is returned. The final reply
     /// is awaited as in [`Session::stop`] (NOOP resynchronisation).
     pub(crate) fn fail_transfer<T>(&mut self, conn: Option<DataConn>, err: Error) -> Result<T> {
+        self.forget_run();
         if matches!(err, Error::Cancelled(_)) {
             return Err(self.cancelled_transfer(conn, err));
         }
@@ -214,7 +228,9 @@ impl Session {
         if self.control.is_none() {
             return Err(err);
         }
-        match self.await_final_reply() {
+        let last = self.await_final_reply();
+        let _ = self.drain_noop_replies();
+        match last {
             Ok(Some(r)) if r.class() == b'4' => Err(Error::Temp(r)),
             Ok(Some(r)) if r.class() == b'5' => Err(Error::Perm(r)),
             _ => Err(err),
@@ -230,10 +246,14 @@ impl Session {
         rest: Option<u64>,
         mut on_data: impl FnMut(&[u8]) -> Result<()>,
     ) -> Result<Reply> {
+        let info = self.take_progress_info();
         self.begin()?;
         crate::command::check_line(cmd, "the command")?;
         self.set_type('I')?;
         let (mut conn, announced) = self.ntransfercmd(cmd, rest)?;
+        if let Err(e) = self.start_run(info, cmd, rest, announced, None) {
+            return Err(self.stop(conn, e, false));
+        }
         // Read in pieces of MAX_RETR_BLOCK and hand the callback slices of at
         // most `blocksize` bytes (ftplib's contract: a block is what one
         // read returned, never more than `blocksize`).
@@ -242,7 +262,7 @@ impl Session {
         let mut buf = vec![0u8; MAX_RETR_BLOCK];
         let mut total: u64 = 0;
         loop {
-            match conn.read(&mut buf) {
+            match conn.read_ticking(&mut buf, &mut || self.tick(total)) {
                 Ok(0) => break,
                 Ok(n) => {
                     total += n as u64;
@@ -257,9 +277,18 @@ impl Session {
                             return Err(self.stop(conn, e, false));
                         }
                     }
+                    if let Err(e) = self.tick_result(total) {
+                        return Err(self.stop(conn, e, false));
+                    }
                 }
-                Err(e) => return self.fail_transfer(Some(conn), e),
+                Err(e) => match self.take_halt() {
+                    Some(why) => return Err(self.stop(conn, why, false)),
+                    None => return self.fail_transfer(Some(conn), e),
+                },
             }
+        }
+        if let Err(e) = self.end_run(total) {
+            return Err(self.stop(conn, e, false));
         }
         let reply = self.complete_transfer(conn)?;
         match announced {
@@ -278,41 +307,70 @@ impl Session {
         cmd: &str,
         mut on_line: impl FnMut(&[u8]) -> Result<()>,
     ) -> Result<Reply> {
+        let info = self.take_progress_info();
         self.begin()?;
         crate::command::check_line(cmd, "the command")?;
         self.set_type('A')?;
-        let (mut conn, _) = self.ntransfercmd(cmd, None)?;
+        let (mut conn, announced) = self.ntransfercmd(cmd, None)?;
+        if let Err(e) = self.start_run(info, cmd, None, announced, None) {
+            return Err(self.stop(conn, e, false));
+        }
         conn.batch_reads();
         let encoding = self.settings.encoding;
-        let mut reader = LineReader::with_capacity(64 * 1024, conn);
+        let ticking = Ticking {
+            conn,
+            session: self,
+            bytes: 0,
+        };
+        let mut reader = LineReader::with_capacity(64 * 1024, ticking);
         let mut line = Vec::with_capacity(256);
-        loop {
+        // The loop ends with the outcome; the session is borrowed by the
+        // reader until then.
+        let failure = loop {
             match reader.read_line(MAX_LINE, &mut line) {
-                Ok(None) => break,
+                Ok(None) => break None,
                 Ok(Some(_)) => {
                     let text = encoding.to_caller(&line);
-                    self.debug.emit(3, || {
+                    let t = reader.get_mut();
+                    t.session.debug.emit(3, || {
                         format!("*retr* {}", quote(&String::from_utf8_lossy(&text)))
                     });
-                    if let Err(e) = self.cancel.check() {
+                    if let Err(e) = t.session.cancel.check() {
                         let e = Error::from_io("between two line callbacks", e);
-                        return self.fail_transfer(Some(reader.into_inner()), e);
+                        break Some((e, false));
                     }
                     if let Err(e) = on_line(&text) {
-                        return Err(self.stop(reader.into_inner(), e, false));
+                        break Some((e, true));
+                    }
+                    let bytes = t.bytes;
+                    if let Err(e) = t.session.tick_result(bytes) {
+                        break Some((e, true));
                     }
                 }
                 Err(LineError::TooLong) => {
                     let e = Error::Proto(format!("got more than {MAX_LINE} bytes in one line"));
-                    return Err(self.stop(reader.into_inner(), e, false));
+                    break Some((e, true));
                 }
                 Err(LineError::Io(e)) => {
-                    let e = Error::from_io("reading the data connection", e);
-                    return self.fail_transfer(Some(reader.into_inner()), e);
+                    let t = reader.get_mut();
+                    break Some(match t.session.take_halt() {
+                        Some(why) => (why, true),
+                        None => (Error::from_io("reading the data connection", e), false),
+                    });
                 }
             }
+        };
+        let Ticking { conn, bytes, .. } = reader.into_inner();
+        match failure {
+            None => {
+                if let Err(e) = self.end_run(bytes) {
+                    return Err(self.stop(conn, e, false));
+                }
+                self.complete_transfer(conn)
+            }
+            Some((e, true)) => Err(self.stop(conn, e, false)),
+            Some((e, false)) => self.fail_transfer(Some(conn), e),
         }
-        self.complete_transfer(reader.into_inner())
     }
 
     /// ftplib's `storbinary`: TYPE I, then blocks from `read` (which returns
@@ -327,23 +385,38 @@ impl Session {
         mut read: impl FnMut(&mut [u8]) -> Result<usize>,
         mut on_sent: impl FnMut(&[u8]) -> Result<()>,
     ) -> Result<Reply> {
+        let info = self.take_progress_info();
         self.begin()?;
         crate::command::check_line(cmd, "the command")?;
         self.set_type('I')?;
         let mut conn = self.transfercmd(cmd, rest)?;
+        if let Err(e) = self.start_run(info, cmd, rest, None, None) {
+            return Err(self.stop(conn, e, true));
+        }
         let mut buf = vec![0u8; block_size(blocksize).min(MAX_STOR_BLOCK)];
+        let mut total: u64 = 0;
         loop {
             let n = match read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => n.min(buf.len()),
                 Err(e) => return Err(self.stop(conn, e, true)),
             };
-            if let Err(e) = conn.write_all(&buf[..n]) {
-                return self.fail_transfer(Some(conn), e);
+            if let Err(e) = conn.write_all_ticking(&buf[..n], &mut || self.tick(total)) {
+                return match self.take_halt() {
+                    Some(why) => Err(self.stop(conn, why, true)),
+                    None => self.fail_transfer(Some(conn), e),
+                };
             }
+            total += n as u64;
             if let Err(e) = on_sent(&buf[..n]) {
                 return Err(self.stop(conn, e, true));
             }
+            if let Err(e) = self.tick_result(total) {
+                return Err(self.stop(conn, e, true));
+            }
+        }
+        if let Err(e) = self.end_run(total) {
+            return Err(self.stop(conn, e, true));
         }
         self.complete_transfer(conn)
     }
@@ -358,10 +431,15 @@ impl Session {
         mut read: impl FnMut(&mut [u8]) -> Result<usize>,
         mut on_sent: impl FnMut(&[u8]) -> Result<()>,
     ) -> Result<Reply> {
+        let info = self.take_progress_info();
         self.begin()?;
         crate::command::check_line(cmd, "the command")?;
         self.set_type('A')?;
         let mut conn = self.transfercmd(cmd, None)?;
+        if let Err(e) = self.start_run(info, cmd, None, None, None) {
+            return Err(self.stop(conn, e, true));
+        }
+        let mut total: u64 = 0;
         let mut pending: Vec<u8> = Vec::new();
         let mut out: Vec<u8> = Vec::with_capacity(64 * 1024);
         let mut chunk = vec![0u8; DEFAULT_BLOCKSIZE];
@@ -397,13 +475,43 @@ impl Session {
                 return Err(self.stop(conn, e, true));
             }
             if out.len() >= 48 * 1024 || at_end {
-                if let Err(e) = conn.write_all(&out) {
-                    return self.fail_transfer(Some(conn), e);
+                if let Err(e) = conn.write_all_ticking(&out, &mut || self.tick(total)) {
+                    return match self.take_halt() {
+                        Some(why) => Err(self.stop(conn, why, true)),
+                        None => self.fail_transfer(Some(conn), e),
+                    };
                 }
+                total += out.len() as u64;
                 out.clear();
             }
+            if let Err(e) = self.tick_result(total) {
+                return Err(self.stop(conn, e, true));
+            }
+        }
+        if let Err(e) = self.end_run(total) {
+            return Err(self.stop(conn, e, true));
         }
         self.complete_transfer(conn)
+    }
+}
+
+/// A download's data connection read through a [`LineReader`]: every wait
+/// slice ticks the session (progress, keepalive), and the bytes are counted.
+struct Ticking<'s> {
+    conn: DataConn,
+    session: &'s mut Session,
+    bytes: u64,
+}
+
+impl std::io::Read for Ticking<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let session = &mut *self.session;
+        let bytes = self.bytes;
+        let n = self
+            .conn
+            .read_ticking_io(buf, &mut || session.tick(bytes))?;
+        self.bytes += n as u64;
+        Ok(n)
     }
 }
 
