@@ -12,8 +12,8 @@
  *  - Callbacks take userdata first and return 0 to go on, non-zero to stop
  *    (the call then returns FTP_ERROR_CALLBACK and the session stays usable).
  *    Pointers given to a callback are valid only during that call.
- *  - Inside one of a session's callbacks (data, line, read, debug), a call on
- *    that same session returns FTP_ERROR_STATE (and sets ftp_last_error),
+ *  - Inside one of a session's callbacks (data, line, read, debug, progress),
+ *    a call on that same session returns FTP_ERROR_STATE (and sets ftp_last_error),
  *    except the getters (ftp_last_error, ftp_last_code, ftp_last_response,
  *    ftp_getwelcome: they show the previous call's values) and
  *    ftp_session_cancel. ftp_session_free there is deferred: the running call
