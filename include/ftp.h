@@ -131,6 +131,10 @@ typedef enum ftp_result {
   // `ftp_session_cancel` stopped the call. The session is then in step
   // with the server, or closed (`ftp_last_error` says which).
   FTP_ERROR_CANCELLED = 14,
+  // A whole-file transfer's copy does not match the original (checksum,
+  // size or modification time; `ftp_last_error` says "expected ... got
+  // ..."). With `FTP_ATOMIC` the target was left untouched.
+  FTP_ERROR_VERIFY = 15,
 } ftp_result;
 
 // A TLS protocol version.

@@ -60,6 +60,10 @@ pub enum Error {
     /// session.
     #[error("cancelled {0}")]
     Cancelled(String),
+    /// A whole-file transfer's copy does not match the original (checksum,
+    /// size or modification time): "expected ... got ...".
+    #[error("verification failed: {0}")]
+    Verify(String),
 }
 
 /// The class of an [`Error`]; the C API maps each one to an `ftp_result`.
@@ -93,6 +97,8 @@ pub enum ErrorKind {
     Internal,
     /// See [`Error::Cancelled`].
     Cancelled,
+    /// See [`Error::Verify`].
+    Verify,
 }
 
 impl Error {
@@ -113,6 +119,7 @@ impl Error {
             Error::Encoding(_) => ErrorKind::Encoding,
             Error::Internal(_) => ErrorKind::Internal,
             Error::Cancelled(_) => ErrorKind::Cancelled,
+            Error::Verify(_) => ErrorKind::Verify,
         }
     }
 

@@ -49,6 +49,7 @@ namespace LibFtp
         Encoding = 12,
         Internal = 13,
         Cancelled = 14,
+        Verify = 15,
     }
 
     /// <summary>ftp_tls_version.</summary>

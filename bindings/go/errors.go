@@ -34,6 +34,7 @@ const (
 	ErrEncoding        Result = 12 // text not representable in the session encoding
 	ErrInternal        Result = 13 // a bug in libftp (a caught panic): the Conn is dead
 	ErrCancelled       Result = 14 // ftp_session_cancel stopped the call
+	ErrVerify          Result = 15 // a whole-file copy does not match the original
 )
 
 var resultTexts = [...]string{
@@ -52,6 +53,7 @@ var resultTexts = [...]string{
 	ErrEncoding:        "encoding error",
 	ErrInternal:        "internal error",
 	ErrCancelled:       "cancelled",
+	ErrVerify:          "verification failed",
 }
 
 // Name is the C name of the result, e.g. "FTP_ERROR_PERM" (as

@@ -40,6 +40,10 @@ pub enum ftp_result {
     /// `ftp_session_cancel` stopped the call. The session is then in step
     /// with the server, or closed (`ftp_last_error` says which).
     FTP_ERROR_CANCELLED = 14,
+    /// A whole-file transfer's copy does not match the original (checksum,
+    /// size or modification time; `ftp_last_error` says "expected ... got
+    /// ..."). With `FTP_ATOMIC` the target was left untouched.
+    FTP_ERROR_VERIFY = 15,
 }
 
 impl From<&Error> for ftp_result {
@@ -59,6 +63,7 @@ impl From<&Error> for ftp_result {
             ErrorKind::Encoding => ftp_result::FTP_ERROR_ENCODING,
             ErrorKind::Internal => ftp_result::FTP_ERROR_INTERNAL,
             ErrorKind::Cancelled => ftp_result::FTP_ERROR_CANCELLED,
+            ErrorKind::Verify => ftp_result::FTP_ERROR_VERIFY,
         }
     }
 }
@@ -87,6 +92,7 @@ pub extern "C" fn ftp_result_name(r: ftp_result_in) -> *const c_char {
         12 => c"FTP_ERROR_ENCODING",
         13 => c"FTP_ERROR_INTERNAL",
         14 => c"FTP_ERROR_CANCELLED",
+        15 => c"FTP_ERROR_VERIFY",
         _ => c"FTP_UNKNOWN_RESULT",
     };
     name.as_ptr()

@@ -46,6 +46,12 @@ impl Session {
         if resp.class() != b'2' {
             return Err(Error::Reply(resp));
         }
+        // Kept for reconnecting when a whole-file transfer is retried.
+        self.files.credentials = Some(crate::files::retry::Credentials {
+            user: user.to_string(),
+            passwd: passwd.clone(),
+            acct: acct.to_string(),
+        });
         // TLS sessions: PBSZ 0 + PROT P unless prot_c was called; the
         // call's reply stays the login's.
         self.protect_after_login()?;

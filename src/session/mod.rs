@@ -10,6 +10,7 @@ mod commands;
 mod entries;
 mod fd_transfers;
 mod features;
+mod files;
 mod listings;
 mod metadata;
 mod progress;
@@ -91,6 +92,9 @@ pub struct Session {
     owed_replies: u32,
     /// Progress reports and keepalive (see progress.rs).
     monitor: progress::Monitor,
+    /// Whole-file transfers: endpoint and login for retries, the retry
+    /// policy, strict REST (see `crate::files`).
+    files: crate::files::FilesState,
 }
 
 impl Session {
@@ -243,6 +247,7 @@ impl Session {
         self.owed_replies = 0;
         self.monitor.reset_connection();
         self.forget_features();
+        self.files.endpoint = Some((host.to_string(), port));
         self.welcome = None;
         self.epsv_refused = false;
         self.current_type = None;

@@ -118,7 +118,9 @@ impl Session {
     /// REST (if any), the command, and its 1xx preliminary reply.
     fn start_transfer(&mut self, cmd: &str, rest: Option<u64>) -> Result<Reply> {
         if let Some(offset) = rest {
-            self.send_get(&format!("REST {offset}"))?;
+            let reply = self.send_get(&format!("REST {offset}"));
+            // Whole-file transfers demand 350 (see files::check_rest).
+            self.check_rest_reply(offset, reply)?;
         }
         let mut resp = self.send_get(cmd)?;
         if resp.class() == b'2' {

@@ -202,6 +202,13 @@ impl Conn {
         }
     }
 
+    /// Resets a data connection (SO_LINGER 0, then close): the peer gets
+    /// ECONNRESET, and may lose bytes it had not read yet.
+    pub fn reset(data: TcpStream) {
+        let _ = socket2::SockRef::from(&data).set_linger(Some(Duration::ZERO));
+        drop(data);
+    }
+
     /// Reads a data connection to its end.
     pub fn read_all(mut data: TcpStream) -> Vec<u8> {
         let mut v = Vec::new();
@@ -271,6 +278,41 @@ impl ScriptedServer {
             };
             script(&mut conn);
             conn.received.clone()
+        });
+        ScriptedServer {
+            addr,
+            thread: Some(thread),
+        }
+    }
+
+    /// Listens on a free loopback port and runs `script(i, conn)` on each
+    /// of the first `n` control connections in turn (i = 0, 1, ...): for
+    /// clients that reconnect. Returns what every connection received,
+    /// in order, through [`ScriptedServer::finish`].
+    pub fn start_sessions(
+        n: usize,
+        script: impl Fn(usize, &mut Conn) + Send + 'static,
+    ) -> ScriptedServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("binding scripted server");
+        let addr = listener.local_addr().unwrap();
+        let thread = std::thread::spawn(move || {
+            let mut all = Vec::new();
+            for i in 0..n {
+                let (sock, _) = listener.accept().expect("accepting control connection");
+                socket2::SockRef::from(&sock)
+                    .set_out_of_band_inline(true)
+                    .expect("SO_OOBINLINE");
+                let mut conn = Conn {
+                    reader: BufReader::new(sock.try_clone().unwrap()),
+                    writer: sock,
+                    data_listener: None,
+                    received: Vec::new(),
+                    raw_received: Vec::new(),
+                };
+                script(i, &mut conn);
+                all.extend(conn.received.iter().map(|c| format!("{i}:{c}")));
+            }
+            all
         });
         ScriptedServer {
             addr,

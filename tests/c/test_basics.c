@@ -62,6 +62,7 @@ static void test_version_and_names(void)
         {FTP_ERROR_ENCODING, "FTP_ERROR_ENCODING"},
         {FTP_ERROR_INTERNAL, "FTP_ERROR_INTERNAL"},
         {FTP_ERROR_CANCELLED, "FTP_ERROR_CANCELLED"},
+        {FTP_ERROR_VERIFY, "FTP_ERROR_VERIFY"},
     };
     size_t i;
     tu_step("ftp_version / ftp_result_name");
@@ -82,6 +83,7 @@ static void test_version_and_names(void)
     CHECK_INT(NULL, FTP_ERROR_ENCODING, 12);
     CHECK_INT(NULL, FTP_ERROR_INTERNAL, 13);
     CHECK_INT(NULL, FTP_ERROR_CANCELLED, 14);
+    CHECK_INT(NULL, FTP_ERROR_VERIFY, 15);
     CHECK_INT(NULL, FTP_NO_REST, -1);
     for (i = 0; i < sizeof names / sizeof names[0]; i++) {
         const char *n = ftp_result_name(names[i].r);

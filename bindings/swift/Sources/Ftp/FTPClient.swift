@@ -39,6 +39,7 @@ public enum FTPResult: Int, CustomStringConvertible {
     case encoding = 12
     case internalError = 13
     case cancelled = 14
+    case verify = 15
     case unknown = 999
 
     init(_ r: ftp_result) {
@@ -63,6 +64,7 @@ public enum FTPResult: Int, CustomStringConvertible {
         case .encoding: return "FTP_ERROR_ENCODING"
         case .internalError: return "FTP_ERROR_INTERNAL"
         case .cancelled: return "FTP_ERROR_CANCELLED"
+        case .verify: return "FTP_ERROR_VERIFY"
         case .unknown: return "FTP_UNKNOWN_RESULT"
         }
     }
