@@ -71,6 +71,26 @@
 // (`ftp_set_implicit_tls`).
 #define FTP_IMPLICIT_PORT 990
 
+// `ftp_download_file` / `ftp_upload_file` flag: continue a partial file
+// (download: from the local size; upload: from the remote SIZE, with
+// REST+STOR or APPE).
+#define FTP_RESUME 1
+
+// Whole-file flag: after the transfer compare with the server (HASH /
+// XSHA256 / XSHA1 / XMD5 / XCRC when advertised, else SIZE); a mismatch
+// is `FTP_ERROR_VERIFY`.
+#define FTP_VERIFY 2
+
+// Whole-file flag: create the missing parent directories of the target.
+#define FTP_CREATE_DIRS 4
+
+// Whole-file flag: give the copy the source's modification time.
+#define FTP_KEEP_MTIME 8
+
+// Whole-file flag: write to a temporary name, rename over the target when
+// complete and verified.
+#define FTP_ATOMIC 16
+
 // `ftp_entry.mtime` when the time is not known (`INT64_MIN`).
 #define FTP_TIME_UNKNOWN INT64_MIN
 
@@ -885,6 +905,131 @@ enum ftp_result ftp_storlines(struct ftp_session *s,
                               ftp_read_cb read,
                               void *userdata,
                               ftp_data_cb sent);
+
+// Downloads the remote file `remote` into the local file `local_path`
+// (binary mode). `flags`: 0 or any of `FTP_RESUME`, `FTP_VERIFY`,
+// `FTP_CREATE_DIRS`, `FTP_KEEP_MTIME`, `FTP_ATOMIC`; another bit gives
+// `FTP_ERROR_INVALID_ARGUMENT`.
+//
+// Without flags `local_path` is created or truncated at once and receives
+// the server's bytes through the same zero-copy path as `ftp_retr_to_fd`
+// (splice on plain data connections): as fast. On failure it is left as
+// far as it got (use `FTP_ATOMIC` to keep the old file until the new one
+// is complete, `FTP_RESUME` to continue it later).
+//
+// - `FTP_RESUME`: continues from the local file's size with `REST`. A
+//   server that does not answer REST with 350 fails the call
+//   (`FTP_ERROR_PERM` for a 5xx, `ftp_last_error` says REST was refused)
+//   before RETR: the partial file is never restarted over. A local file
+//   as large as the remote SIZE transfers nothing (it is still verified
+//   with `FTP_VERIFY`); a larger one gives `FTP_ERROR_INVALID_ARGUMENT`
+//   and is left alone.
+// - `FTP_VERIFY`: after the transfer the copy is compared with the
+//   server: `HASH` (draft-bryan-ftpext-hash, best advertised of SHA-256,
+//   SHA-1, MD5, CRC32, chosen with `OPTS HASH`), else the `XSHA256`,
+//   `XSHA1`, `XMD5`, `XCRC` commands FEAT advertises (each refused with
+//   500-504 moves on to the next), else `SIZE`. The local digest is
+//   computed while the data is written (so this goes through a 256 KiB
+//   buffer instead of splice: slower); with `FTP_RESUME` the part already
+//   on disk is read once and hashed first. A mismatch gives
+//   `FTP_ERROR_VERIFY` ("expected ... got ..."); without `FTP_ATOMIC` the
+//   mismatching file is left in place.
+// - `FTP_CREATE_DIRS`: creates the missing local parent directories.
+// - `FTP_KEEP_MTIME`: sets the local modification time from `MDTM` (else
+//   `MLST`); a server that tells neither fails the call after the copy.
+// - `FTP_ATOMIC`: writes a temporary file `.NAME.part-XXXXXXXX` in the
+//   target's directory and renames it over `local_path` once complete
+//   and verified; on any failure it is removed and `local_path` is
+//   untouched. With `FTP_RESUME | FTP_ATOMIC` the temporary file is
+//   `.NAME.part` (a fixed name): an existing one is resumed, and it is
+//   kept when the call fails (so the next call with the same flags goes
+//   on from there), except after a verification failure, which removes
+//   it. Files are not fsync'ed.
+//
+// With `ftp_set_retry` a transient failure reconnects and resumes from
+// what was written. The file is closed before the call returns.
+enum ftp_result ftp_download_file(struct ftp_session *s,
+                                  const char *remote,
+                                  const char *local_path,
+                                  unsigned int flags);
+
+// Uploads the local regular file `local_path` to the remote path
+// `remote` (binary mode); `flags` as for `ftp_download_file`.
+//
+// Without flags this is `STOR remote` through the same path as
+// `ftp_stor_from_fd` (sendfile where it applies: as fast).
+//
+// - `FTP_RESUME`: asks the remote `SIZE` and sends the rest: `REST n` +
+//   `STOR` when FEAT advertises `REST STREAM`, else `APPE`; a REST not
+//   answered 350 fails the call before STOR. A missing remote file is
+//   uploaded whole; one as large as the local file transfers nothing
+//   (still verified with `FTP_VERIFY`); a larger one gives
+//   `FTP_ERROR_INVALID_ARGUMENT` and is left alone.
+// - `FTP_VERIFY`: as for downloads (HASH, X commands, else SIZE and, with
+//   `FTP_KEEP_MTIME`, MDTM); the local digest is computed as the file is
+//   read for sending (a 64 KiB buffer instead of sendfile).
+// - `FTP_CREATE_DIRS`: `ftp_makedirs` of the remote parent directory.
+// - `FTP_KEEP_MTIME`: gives the remote file the local modification time
+//   (`ftp_set_mtime`: MFMT, else SITE UTIME); a server that refuses fails
+//   the call after the copy.
+// - `FTP_ATOMIC`: uploads to `.NAME.part-XXXXXXXX` in the target's
+//   directory, then renames it over `remote` (RNFR/RNTO) once complete
+//   and verified; on failure the temporary file is deleted (DELE) and
+//   `remote` is untouched. A server that refuses to rename over an
+//   existing file gets `DELE remote` and RNFR/RNTO again: on such servers
+//   the target is briefly missing. With `FTP_RESUME | FTP_ATOMIC` the
+//   temporary name is `.NAME.part`, resumed when present and kept on
+//   failure (deleted after a verification failure).
+enum ftp_result ftp_upload_file(struct ftp_session *s,
+                                const char *local_path,
+                                const char *remote,
+                                unsigned int flags);
+
+// The server's checksum of the file `path`: `*hex_out` receives it in
+// lower-case hex, owned by the session and valid until the next call
+// (NULL after a failure). `algo`: "SHA-256", "SHA-1", "MD5", "CRC32"
+// (case-insensitive, the dash optional), or NULL for the best the server
+// advertises. Asked with `HASH` (after `OPTS HASH algo`) when FEAT
+// advertises HASH with that algorithm, else with `XSHA256`, `XSHA1`,
+// `XMD5` or `XCRC`. An unknown `algo` gives `FTP_ERROR_INVALID_ARGUMENT`;
+// NULL with a server advertising none of them `FTP_ERROR_STATE`; a server
+// refusing the command its reply's error (`FTP_ERROR_PERM` for 500).
+enum ftp_result ftp_checksum(struct ftp_session *s,
+                             const char *path,
+                             const char *algo,
+                             const char **hex_out);
+
+// `mkdir -p path` on the server: MKD for each component in turn (an
+// absolute path from `/`, a relative one from the working directory).
+// Existing directories are fine: a refused MKD is checked with CWD into
+// the component and back; a component that is not a directory gives the
+// MKD's refusal (`FTP_ERROR_PERM`). Empty and `.` components are skipped.
+enum ftp_result ftp_makedirs(struct ftp_session *s, const char *path);
+
+// `rm -r path` on the server. Refuses "" and "/" and the paths that
+// normalise to them ("//", "/.", ".") or hold a ".." component with
+// `FTP_ERROR_INVALID_ARGUMENT`, sending nothing. First `DELE path` (a file
+// or symbolic link is removed at once: the link, not its target); when
+// that is refused `path` is a directory: listed with `ftp_list`, its files
+// and links deleted, its subdirectories removed depth-first the same way,
+// then `RMD path`. A listing line no parser understands (or a name with
+// "/") stops the removal in that directory before anything in it is
+// deleted (`FTP_ERROR_PROTO`). The first refusal stops the call; what was
+// removed until then stays removed.
+enum ftp_result ftp_remove_tree(struct ftp_session *s, const char *path);
+
+// Retries of `ftp_download_file` and `ftp_upload_file` (off by default:
+// `attempts` 0). A transfer that fails with a transient error (connection
+// reset or closed, a timeout, a 421, 425 or 426 reply) waits `backoff_ms`
+// (then twice that before the next retry, and so on, at most an hour),
+// reconnects to the same host and port, logs in again with the same
+// credentials (TLS sessions: AUTH TLS or implicit TLS, PBSZ/PROT as
+// before), returns to the working directory it had (asked with PWD before
+// the transfer), and resumes with REST from where the copy stopped; up to
+// `attempts` times. Never after a 5xx reply, a local file error, a
+// callback stop or a verification failure; `ftp_session_cancel` stops the
+// waits too. The last failure is returned.
+enum ftp_result ftp_set_retry(struct ftp_session *s, unsigned int attempts, uint32_t backoff_ms);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -33,6 +33,26 @@ pub const FTP_DEFAULT_PORT: u16 = 21;
 /// (`ftp_set_implicit_tls`).
 pub const FTP_IMPLICIT_PORT: u16 = 990;
 
+/// `ftp_download_file` / `ftp_upload_file` flag: continue a partial file
+/// (download: from the local size; upload: from the remote SIZE, with
+/// REST+STOR or APPE).
+pub const FTP_RESUME: u32 = 1;
+
+/// Whole-file flag: after the transfer compare with the server (HASH /
+/// XSHA256 / XSHA1 / XMD5 / XCRC when advertised, else SIZE); a mismatch
+/// is `FTP_ERROR_VERIFY`.
+pub const FTP_VERIFY: u32 = 2;
+
+/// Whole-file flag: create the missing parent directories of the target.
+pub const FTP_CREATE_DIRS: u32 = 4;
+
+/// Whole-file flag: give the copy the source's modification time.
+pub const FTP_KEEP_MTIME: u32 = 8;
+
+/// Whole-file flag: write to a temporary name, rename over the target when
+/// complete and verified.
+pub const FTP_ATOMIC: u32 = 16;
+
 #[cfg(test)]
 mod tests {
     #[test]

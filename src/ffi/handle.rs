@@ -42,6 +42,8 @@ pub(crate) struct SessionInner {
     pub(crate) path_out: CString,
     /// The parameters `ftp_has_feature` hands out, valid until the next call.
     pub(crate) feature_out: CString,
+    /// The digest `ftp_checksum` hands out, valid until the next call.
+    pub(crate) checksum_out: CString,
     /// The entry `ftp_stat` hands out, valid until the next call.
     pub(crate) stat_out: Option<Box<super::entries::CEntry>>,
     /// Set after a caught panic: the session refuses all further work.
@@ -66,6 +68,7 @@ impl ftp_session {
                 core,
                 path_out: CString::default(),
                 feature_out: CString::default(),
+                checksum_out: CString::default(),
                 stat_out: None,
                 dead: false,
             }),

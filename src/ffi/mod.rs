@@ -24,3 +24,4 @@ pub mod tls;
 pub mod transfer_handle;
 pub mod transfers;
 pub mod version;
+pub mod wholefile;
