@@ -65,6 +65,10 @@ AllowOverwrite on
 AllowStoreRestart on
 TimeoutIdle 300
 TimeoutNoTransfer 300
+# mod_digest: HASH (draft-bryan-ftpext-hash) and XCRC/XMD5/XSHA1/XSHA256,
+# for the whole-file VERIFY tests (the other servers have none of them)
+LoadModule mod_digest.c
+DigestEngine on
 {protocol_log}{tls}"""
 
 PROTOCOL_LOG = """\
