@@ -104,7 +104,7 @@ static void test_version_and_names(void)
 static void test_unknown_result_name(void)
 {
     tu_step("ftp_result_name of values outside the enum");
-    CHECK_STR(NULL, ftp_result_name((ftp_result)15), "FTP_UNKNOWN_RESULT");
+    CHECK_STR(NULL, ftp_result_name((ftp_result)16), "FTP_UNKNOWN_RESULT");
     CHECK_STR(NULL, ftp_result_name((ftp_result)99), "FTP_UNKNOWN_RESULT");
     CHECK_STR(NULL, ftp_result_name((ftp_result)-1), "FTP_UNKNOWN_RESULT");
 }
