@@ -634,3 +634,83 @@ fn checksum_by_hash_and_x() {
     assert!(matches!(&e, Error::Perm(r) if r.code == 500), "{e}");
     server.finish();
 }
+
+/// What a progress sink saw: (path, bytes, offset, total) per call.
+type Seen = std::sync::Arc<std::sync::Mutex<Vec<(String, u64, u64, Option<u64>)>>>;
+
+fn watch(s: &mut Session) -> Seen {
+    let seen: Seen = Default::default();
+    let sink = seen.clone();
+    s.set_progress(
+        Some(Box::new(move |p: &ftp::Progress| {
+            sink.lock()
+                .unwrap()
+                .push((p.path.to_string(), p.bytes, p.offset, p.total));
+            Ok(())
+        })),
+        Duration::ZERO,
+    );
+    seen
+}
+
+/// Whole-file calls report progress like every transfer: the remote name,
+/// from bytes 0 to all the bytes moved, the REST offset, and the whole
+/// file's size (from SIZE when resuming a download, the local file's for
+/// an upload).
+#[test]
+fn whole_file_calls_report_progress() {
+    let want = data(150_000);
+    let w = want.clone();
+    let server = ScriptedServer::start(move |c| {
+        c.greet_and_login();
+        c.exchange("TYPE I", "200 ok");
+        c.exchange("SIZE dir/f.bin", &format!("213 {}", w.len()));
+        c.answer_epsv();
+        c.exchange("REST 1000", "350 restarting");
+        c.expect("RETR dir/f.bin");
+        c.reply("150 go");
+        let mut d = c.accept_data();
+        d.write_all(&w[1000..]).unwrap();
+        drop(d);
+        c.reply("226 done");
+        let got = receive_file(c, "STOR up.bin");
+        assert_eq!(got, w);
+        c.exchange("QUIT", "221 bye");
+    });
+    let dir = tmpdir("progress");
+    let target = dir.join("f.bin");
+    std::fs::write(&target, &want[..1000]).unwrap();
+    let mut s = session(&server);
+    let seen = watch(&mut s);
+    let o = FileOptions {
+        resume: true,
+        ..opts()
+    };
+    s.download_file("dir/f.bin", &target, o).unwrap();
+    assert_eq!(std::fs::read(&target).unwrap(), want);
+    let calls = std::mem::take(&mut *seen.lock().unwrap());
+    let first = calls.first().unwrap();
+    let last = calls.last().unwrap();
+    assert_eq!(first, &("dir/f.bin".to_string(), 0, 1000, Some(150_000)));
+    assert_eq!(
+        last,
+        &("dir/f.bin".to_string(), 149_000, 1000, Some(150_000))
+    );
+    assert!(
+        calls.windows(2).all(|w| w[0].1 <= w[1].1),
+        "monotone: {calls:?}"
+    );
+
+    s.upload_file(&target, "up.bin", opts()).unwrap();
+    let calls = std::mem::take(&mut *seen.lock().unwrap());
+    assert_eq!(
+        calls.first().unwrap(),
+        &("up.bin".to_string(), 0, 0, Some(150_000))
+    );
+    assert_eq!(
+        calls.last().unwrap(),
+        &("up.bin".to_string(), 150_000, 0, Some(150_000))
+    );
+    s.quit().unwrap();
+    server.finish();
+}

@@ -14,6 +14,7 @@ use super::verify::{self, Digests, Original, Plan};
 use super::{local_io, FileOptions};
 use crate::command::check_line;
 use crate::error::{Error, Result};
+use crate::progress::ProgressInfo;
 use crate::session::{Session, MAX_RETR_BLOCK};
 use std::fs::{File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
@@ -132,6 +133,7 @@ fn fetch(
         0
     };
     let mut complete = false;
+    let mut total = None;
     if opts.resume {
         s.set_type('I')?;
         match s.size(remote) {
@@ -141,7 +143,10 @@ fn fetch(
                      ({size} bytes): not resuming (nothing was changed)"
                 )))
             }
-            Ok(Some(size)) => complete = offset == size,
+            Ok(Some(size)) => {
+                complete = offset == size;
+                total = Some(size);
+            }
             Ok(None) => {}
             // No SIZE here: REST will tell.
             Err(Error::Perm(_)) => {}
@@ -164,6 +169,11 @@ fn fetch(
         if complete {
             break;
         }
+        // Progress reports name the file and, when SIZE told, its size.
+        s.set_progress_info(ProgressInfo {
+            path: Some(remote.to_string()),
+            total,
+        });
         let err = match once(s, remote, file, offset, digests.as_mut()) {
             Ok(()) => break,
             Err(e) if retry::is_transient(&e) && retries < attempts => e,

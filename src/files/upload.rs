@@ -19,6 +19,7 @@ use super::verify::{self, Digests, Original, Plan};
 use super::{local_io, remote_base, remote_join, remote_parent, tree, FileOptions};
 use crate::command::check_line;
 use crate::error::{Error, Result};
+use crate::progress::ProgressInfo;
 use crate::session::{Session, MAX_STOR_BLOCK};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -128,6 +129,11 @@ fn send(
         }
         file.seek(SeekFrom::Start(offset))
             .map_err(|e| local_io("positioning the local file".into(), e))?;
+        // Progress reports give the whole local file's size.
+        s.set_progress_info(ProgressInfo {
+            path: Some(dest.to_string()),
+            total: Some(local_size),
+        });
         let err = match once(s, file, dest, offset, rest_stream, digests.as_mut()) {
             Ok(()) => return Ok(digests),
             Err(e) if retry::is_transient(&e) && retries < attempts => e,
