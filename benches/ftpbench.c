@@ -15,6 +15,8 @@
  *                                        on a plain connection to a non-loopback
  *                                        server, else a 64 KiB buffer; with
  *                                        --zero-copy always sendfile whenever plain)
+ *   get-file   HOST PORT REMOTE LOCAL    ftp_download_file(REMOTE, LOCAL, --flags)
+ *   put-file   HOST PORT LOCAL REMOTE    ftp_upload_file(LOCAL, REMOTE, --flags)
  *   many       HOST PORT LISTFILE OUTDIR one session; for each remote path in
  *                                        LISTFILE (one a line), RETR it into
  *                                        OUTDIR/<basename> (ftp_retr_to_fd, or
@@ -37,6 +39,8 @@
  *   --sendfile F   loopback: the writer sendfile(2)s F instead of write(2)
  *   --splice       loopback with --sendfile F: the writer splice(2)s F into a
  *                  1 MiB pipe and the pipe into the socket instead
+ *   --flags N      get-file / put-file: the FTP_RESUME | FTP_VERIFY | ... flags
+ *                  (default 0)
  *   --debug        ftp_set_debuglevel(s, 1): the conversation on stderr
  *
  * Prints one line on stdout:
@@ -129,10 +133,11 @@ static void report(uint64_t bytes, double secs)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: ftpbench [--bs N] [--tls CAFILE] [--cb] [--zero-copy auto|always|never] [--sendfile FILE [--splice]] [--debug] MODE ARGS...\n"
+    fprintf(stderr, "usage: ftpbench [--bs N] [--tls CAFILE] [--cb] [--zero-copy auto|always|never] [--sendfile FILE [--splice]] [--flags N] [--debug] MODE ARGS...\n"
                     "modes: retr-null HOST PORT REMOTE | retr-write HOST PORT REMOTE LOCAL |\n"
                     "       retr-fd HOST PORT REMOTE LOCAL | stor-read HOST PORT LOCAL REMOTE |\n"
-                    "       stor-fd HOST PORT LOCAL REMOTE | many HOST PORT LISTFILE OUTDIR |\n"
+                    "       stor-fd HOST PORT LOCAL REMOTE | get-file HOST PORT REMOTE LOCAL |\n"
+                    "       put-file HOST PORT LOCAL REMOTE | many HOST PORT LISTFILE OUTDIR |\n"
                     "       loopback BYTES\n");
     return 2;
 }
@@ -375,6 +380,7 @@ int main(int argc, char **argv)
     size_t bs = 1 << 20;
     const char *cafile = NULL, *sendfile_path = NULL;
     bool use_cb = false, use_splice = false;
+    unsigned file_flags = 0;
     const char *mode;
     ftp_session *s = NULL;
     ftp_result r = FTP_OK;
@@ -392,6 +398,8 @@ int main(int argc, char **argv)
             cafile = argv[++i];
         else if (strcmp(argv[i], "--cb") == 0)
             use_cb = true;
+        else if (strcmp(argv[i], "--flags") == 0 && i + 1 < argc)
+            file_flags = (unsigned)strtoul(argv[++i], NULL, 0);
         else if (strcmp(argv[i], "--sendfile") == 0 && i + 1 < argc)
             sendfile_path = argv[++i];
         else if (strcmp(argv[i], "--zero-copy") == 0 && i + 1 < argc) {
@@ -469,6 +477,16 @@ int main(int argc, char **argv)
                 c.bytes = off > 0 ? (uint64_t)off : 0;
             }
         }
+    } else if (strcmp(mode, "get-file") == 0 && nargs == 4) {
+        struct stat st;
+        r = ftp_download_file(s, argv[i + 2], argv[i + 3], file_flags);
+        if (r == FTP_OK && stat(argv[i + 3], &st) == 0)
+            c.bytes = (uint64_t)st.st_size;
+    } else if (strcmp(mode, "put-file") == 0 && nargs == 4) {
+        struct stat st;
+        r = ftp_upload_file(s, argv[i + 2], argv[i + 3], file_flags);
+        if (r == FTP_OK && stat(argv[i + 2], &st) == 0)
+            c.bytes = (uint64_t)st.st_size;
     } else if (strcmp(mode, "many") == 0 && nargs == 4) {
         FILE *list = fopen(argv[i + 2], "r");
         char line[4096];

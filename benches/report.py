@@ -34,11 +34,15 @@ LIBFTP = {
     "b": [("libftp-fd", "ftp_retr_to_fd (default: splice into the file)", True),
           ("libftp-cb", "ftp_retrbinary bs 1 MiB + write(2)", True),
           ("libftp-fd-buf", "for comparison: ftp_retr_to_fd, zero-copy never (256 KiB buffer)",
+           False),
+          ("libftp-file", "ftp_download_file (flags 0: temporary name, renamed)", True),
+          ("libftp-file-verify", "ftp_download_file, FTP_VERIFY (buffered, hashed or sized)",
            False)],
     "c": [("libftp-fd", "ftp_stor_from_fd (default on loopback: 64 KiB buffer)", True),
           ("libftp-cb", "ftp_storbinary bs 1 MiB + read(2)", True),
           ("libftp-fd-zc", "for comparison: ftp_stor_from_fd, zero-copy always (sendfile)",
-           False)],
+           False),
+          ("libftp-file", "ftp_upload_file (flags 0)", True)],
     "d": [("libftp-fd", "loop of ftp_retr_to_fd", True)],
     "e": [("libftp-8k", "ftp_retrbinary, bs 8 KiB (the default)", True),
           ("libftp", "ftp_retrbinary, bs 1 MiB", True),
@@ -173,6 +177,22 @@ def table(runs, m):
                 fmt_ratio(best_ratio(runs, key, (case, "curl")))))
             first = False
     out.append("")
+    whole = [(c, what) for c, what in (("b", "ftp_download_file / ftp_retr_to_fd"),
+                                       ("c", "ftp_upload_file / ftp_stor_from_fd"))
+             if (c, "libftp-file") in runs and (c, "libftp-fd") in runs]
+    if whole:
+        out.append("Whole-file calls against the descriptor calls they are built on "
+                   "(issue 13's target: within 5%, ✓ at <= 1.05), medians of the "
+                   "per-round ratios and best runs:")
+        out.append("")
+        out.append("| case | ratio | median | best runs |")
+        out.append("| --- | --- | --- | --- |")
+        for c, what in whole:
+            out.append("| %s | %s | %s | %s |" % (
+                dict(CASES)[c], what,
+                fmt_ratio(ratio(runs, (c, "libftp-file"), (c, "libftp-fd")), 1.05),
+                fmt_ratio(best_ratio(runs, (c, "libftp-file"), (c, "libftp-fd")))))
+        out.append("")
     rw, sf = runs.get(("ceiling", "rw")), runs.get(("ceiling", "sendfile"))
     sp = runs.get(("ceiling", "splice"))
     if rw or sf or sp:

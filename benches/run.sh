@@ -37,7 +37,8 @@
 # Environment: BENCH_WORKDIR (where the temporary directory goes; default:
 # the first of $TMPDIR, /tmp, /var/tmp with room for 3 x the big file),
 # BENCH_NICE (niceness of the measured commands, default 0; the builds run
-# under nice -n 10 anyway), CC (default cc), CARGO (default cargo).
+# under nice -n 10 anyway), BENCH_CASES (the cases to run, e.g. "b c";
+# default all: "ceiling a b c d e"), CC (default cc), CARGO (default cargo).
 #
 # Needs: cargo, a C compiler, curl, python3, vsftpd (the launcher
 # tests/servers/ftpservers.py runs it; root needed) and GNU time
@@ -294,11 +295,14 @@ cmd_for() {
     a/ftplib) CMD=(python3 "$PYBENCH" --bs 1048576 retr-null "$HOST" "$PORT" pub/bench-big.bin) ;;
     b/libftp-fd) CMD=("$FTPBENCH" retr-fd "$HOST" "$PORT" pub/bench-big.bin "$OUT") ;;
     b/libftp-fd-buf) CMD=("$FTPBENCH" --zero-copy never retr-fd "$HOST" "$PORT" pub/bench-big.bin "$OUT") ;;
+    b/libftp-file) CMD=("$FTPBENCH" get-file "$HOST" "$PORT" pub/bench-big.bin "$OUT") ;;
+    b/libftp-file-verify) CMD=("$FTPBENCH" --flags 2 get-file "$HOST" "$PORT" pub/bench-big.bin "$OUT") ;;
     b/libftp-cb) CMD=("$FTPBENCH" --bs 1048576 retr-write "$HOST" "$PORT" pub/bench-big.bin "$OUT") ;;
     b/curl) CMD=(curl -sS -o "$OUT" "$URL") ;;
     b/ftplib) CMD=(python3 "$PYBENCH" --bs 1048576 retr-file "$HOST" "$PORT" pub/bench-big.bin "$OUT") ;;
     c/libftp-fd) CMD=("$FTPBENCH" stor-fd "$HOST" "$PORT" "$SRC" "pub/$UPNAME") ;;
     c/libftp-fd-zc) CMD=("$FTPBENCH" --zero-copy always stor-fd "$HOST" "$PORT" "$SRC" "pub/$UPNAME") ;;
+    c/libftp-file) CMD=("$FTPBENCH" put-file "$HOST" "$PORT" "$SRC" "pub/$UPNAME") ;;
     c/libftp-cb) CMD=("$FTPBENCH" --bs 1048576 stor-read "$HOST" "$PORT" "$SRC" "pub/$UPNAME") ;;
     c/curl) CMD=(curl -sS -T "$SRC" "ftp://$HOST:$PORT/pub/$UPNAME") ;;
     c/ftplib) CMD=(python3 "$PYBENCH" --bs 1048576 stor-file "$HOST" "$PORT" "$SRC" "pub/$UPNAME") ;;
@@ -314,13 +318,13 @@ cmd_for() {
   esac
 }
 
-CASES=(ceiling a b c d e)
+read -r -a CASES <<<"${BENCH_CASES:-ceiling a b c d e}"
 impls_of() {
   case "$1" in
     ceiling) echo "rw sendfile splice" ;;
     a) echo "libftp curl ftplib libftp-64k libftp-8k" ;;
-    b) echo "libftp-fd curl ftplib libftp-cb libftp-fd-buf" ;;
-    c) echo "libftp-fd curl ftplib libftp-cb libftp-fd-zc" ;;
+    b) echo "libftp-fd curl ftplib libftp-cb libftp-fd-buf libftp-file libftp-file-verify" ;;
+    c) echo "libftp-fd curl ftplib libftp-cb libftp-fd-zc libftp-file" ;;
     d) echo "libftp-fd curl ftplib" ;;
     e) echo "libftp curl ftplib libftp-fd libftp-8k" ;;
   esac

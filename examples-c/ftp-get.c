@@ -1,28 +1,29 @@
 /*
  * ftp-get: download one file over FTP or FTPS with libftp.
  *
- *   ftp-get [OPTIONS] URL [OUTFILE|-]
+ *   ftp-get [OPTIONS] [-c] [--verify] [-p] URL [OUTFILE|-]
  *
- * The data goes straight from the data connection to the output descriptor
- * with ftp_retr_to_fd (splice(2) inside the kernel on a plain data
- * connection, a 256 KiB buffer under TLS); the progress display reads the
- * output's file offset (ftpx_fd_watch).  Standard output that is a pipe or
- * a terminal has no offset to read: no live display then, and the summary
- * line says "done" without a byte count.
+ * A file is fetched with ftp_download_file: the data goes straight from the
+ * data connection to the file (splice(2) inside the kernel on a plain data
+ * connection, a 256 KiB buffer under TLS).  Without -c it is written under a
+ * temporary name and renamed over OUTFILE when complete (FTP_ATOMIC): a
+ * failure leaves OUTFILE as it was.  -c continues a partial OUTFILE
+ * (FTP_RESUME: REST from its size; a server that refuses REST is an error,
+ * the partial file is kept).  --verify compares the copy with the server's
+ * (HASH / XSHA256 / ... when the server has one, else the size): a mismatch
+ * is an error.  -p creates OUTFILE's missing directories.  '-' writes to
+ * standard output with ftp_retr_to_fd instead (none of -c, --verify, -p).
+ * Progress comes from libftp's reports (ftp_set_progress_callback).
  *
- * Exit status: 0 success, 1 failure (the partial OUTFILE is removed),
- * 2 usage error.
+ * Exit status: 0 success, 1 failure, 2 usage error.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #endif
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ftp.h"
@@ -30,28 +31,27 @@
 
 static const char prog[] = "ftp-get";
 
-static const ftpx_tool tool = {
-    .prog = prog,
-    .synopsis = "[OPTIONS] URL [OUTFILE|-]",
-    .about = "Download the file at URL in binary mode (TYPE I, RETR) to OUTFILE, by default\n"
-             "the last part of the URL's path in the current directory; '-' writes to\n"
-             "standard output.\n",
-    .exit_note = " (a partial OUTFILE is removed)",
-    .max_args = 2,
-};
+/* ftp-get's own options. */
+typedef struct get_flags {
+    bool resume, verify, mkdirs;
+} get_flags;
 
-/* Syncs a regular file and closes it (unless it is standard output);
- * 0 or an errno. */
-static int finish_output(int fd, bool is_stdout)
+static int get_option(void *ctx, const char *name, int argc, char **argv, int *i)
 {
-    struct stat st;
-    int err = 0;
-
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fsync(fd) != 0)
-        err = errno;
-    if (!is_stdout && close(fd) != 0 && err == 0)
-        err = errno;
-    return err;
+    get_flags *g = ctx;
+    const char *a = argv[*i];
+    (void)name;
+    (void)argc;
+    if (strcmp(a, "-c") == 0 || strcmp(a, "--continue") == 0)
+        g->resume = true;
+    else if (strcmp(a, "--verify") == 0)
+        g->verify = true;
+    else if (strcmp(a, "-p") == 0 || strcmp(a, "--create-dirs") == 0)
+        g->mkdirs = true;
+    else
+        return 0;
+    (*i)++;
+    return 1;
 }
 
 /* True when a failed ftp_retr_to_fd failed on our side (writing the
@@ -62,6 +62,18 @@ static bool output_failed(const ftp_session *s, ftp_result r)
     return r == FTP_ERROR_IO && strstr(ftp_last_error(s), "file descriptor") != NULL;
 }
 
+/* Standard output: ftp_retr_to_fd (libftp sends TYPE I first). */
+static ftp_result to_stdout(ftp_session *s, const ftpx_opts *o, const char *path)
+{
+    char *cmd = ftpx_concat(o, "RETR ", path);
+    ftp_result r;
+    if (cmd == NULL)
+        return FTP_ERROR_INVALID_ARGUMENT;
+    r = ftp_retr_to_fd(s, cmd, STDOUT_FILENO, FTP_NO_REST);
+    free(cmd);
+    return r;
+}
+
 int main(int argc, char **argv)
 {
     ftpx_opts o;
@@ -69,15 +81,27 @@ int main(int argc, char **argv)
     const char *pos[2] = {NULL, NULL};
     int npos = 0, rc;
     const char *outname;
-    bool to_stdout;
-    bool remove_on_fail = false; /* OUTFILE is a regular file we created */
+    bool stdout_out;
+    get_flags g = {false, false, false};
+    const ftpx_tool tool = {
+        .prog = prog,
+        .synopsis = "[OPTIONS] [-c] [--verify] [-p] URL [OUTFILE|-]",
+        .about = "Download the file at URL in binary mode to OUTFILE, by default the last part\n"
+                 "of the URL's path in the current directory; '-' writes to standard output.\n"
+                 "OUTFILE is written under a temporary name and renamed when complete.\n",
+        .options = "  -c, --continue     continue a partial OUTFILE (REST from its size)\n"
+                   "  --verify           compare the copy with the server's (HASH, XSHA256,\n"
+                   "                     XSHA1, XMD5 or XCRC when the server has one, else\n"
+                   "                     the size)\n"
+                   "  -p, --create-dirs  create OUTFILE's missing directories\n",
+        .max_args = 2,
+        .option = get_option,
+        .option_ctx = &g,
+    };
+    unsigned flags;
     ftp_session *s = NULL;
     ftp_result r;
-    int64_t size = -1;
-    char *cmd = NULL;
-    int out = -1;
     ftpx_progress progress;
-    ftpx_fd_watch watch;
     int status = 1;
 
     rc = ftpx_parse_args(&tool, argc, argv, &o, pos, &npos);
@@ -92,87 +116,44 @@ int main(int argc, char **argv)
         return ftpx_usage_error(prog, "the URL names a directory, not a file:", pos[0]);
     }
     outname = pos[1] != NULL ? pos[1] : ftpx_basename(u.path);
-    to_stdout = strcmp(outname, "-") == 0;
+    stdout_out = strcmp(outname, "-") == 0;
     if (outname[0] == '\0') {
         ftpurl_free(&u);
         return ftpx_usage_error(prog, "empty output file name", NULL);
     }
-
-    cmd = ftpx_concat(&o, "RETR ", u.path);
-    if (cmd == NULL)
-        goto done;
+    if (stdout_out && (g.resume || g.verify || g.mkdirs)) {
+        ftpurl_free(&u);
+        return ftpx_usage_error(prog, "-c, --verify and -p need an OUTFILE, not '-'", NULL);
+    }
+    flags = (g.resume ? FTP_RESUME : FTP_ATOMIC) | (g.verify ? FTP_VERIFY : 0u) |
+            (g.mkdirs ? FTP_CREATE_DIRS : 0u);
 
     s = ftpx_open(&o, &u);
     if (s == NULL)
         goto done;
 
-    /* SIZE is only meaningful (and pyftpdlib only answers it) in binary
-     * mode.  ftp_retr_to_fd needs TYPE I too, but libftp sends TYPE only
-     * when it changes: it is not sent twice. */
-    r = ftp_voidcmd(s, "TYPE I");
-    if (r != FTP_OK) {
-        ftpx_report(&o, s, "TYPE I", r);
-        goto done;
-    }
-    r = ftp_size(s, u.path, &size);
-    if (r != FTP_OK)
-        size = -1; /* no SIZE support or no such file: RETR will tell */
-
-    if (to_stdout) {
-        out = STDOUT_FILENO; /* never removed on failure */
-    } else {
-        struct stat st;
-        out = open(outname, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-        if (out < 0) {
-            fprintf(stderr, "%s: cannot create '%s': %s\n", prog, outname, strerror(errno));
-            goto done;
-        }
-        /* Only a regular file is removed on failure, never a device or a
-         * FIFO given as OUTFILE (think /dev/null run as root). */
-        remove_on_fail = fstat(out, &st) == 0 && S_ISREG(st.st_mode);
-    }
-
-    ftpx_progress_start(&progress, prog, ftpx_basename(u.path), size, o.quiet);
-    ftpx_fd_watch_start(&watch, &progress, out);
-    r = ftp_retr_to_fd(s, cmd, out, FTP_NO_REST);
-    ftpx_fd_watch_stop(&watch);
+    ftpx_progress_start(&progress, prog, ftpx_basename(u.path), -1, o.quiet);
+    r = ftpx_progress_attach(&progress, s);
+    if (r == FTP_OK)
+        r = stdout_out ? to_stdout(s, &o, u.path) : ftp_download_file(s, u.path, outname, flags);
     ftpx_progress_end(&progress, r == FTP_OK);
     if (r != FTP_OK) {
-        if (output_failed(s, r)) {
-            fprintf(stderr, "%s: writing '%s': %s\n", prog, to_stdout ? "<stdout>" : outname,
-                    ftp_last_error(s));
+        if (stdout_out && output_failed(s, r)) {
+            fprintf(stderr, "%s: writing '<stdout>': %s\n", prog, ftp_last_error(s));
         } else {
             char what[600];
-            snprintf(what, sizeof what, "downloading '%s'", u.path);
+            snprintf(what, sizeof what, "downloading '%s' to '%s'%s", u.path, outname,
+                     r == FTP_ERROR_VERIFY ? " (the copy does not match the server's)"
+                     : g.resume            ? " (the partial file is kept: -c continues it)"
+                                           : "");
             ftpx_report(&o, s, what, r);
         }
         goto done;
     }
-
-    {
-        int fd = out, e;
-        out = -1; /* closed by finish_output, whatever happens */
-        e = finish_output(fd, to_stdout);
-        if (e != 0) {
-            fprintf(stderr, "%s: writing '%s': %s\n", prog, to_stdout ? "<stdout>" : outname,
-                    strerror(e));
-            if (remove_on_fail && unlink(outname) != 0 && errno != ENOENT)
-                fprintf(stderr, "%s: cannot remove '%s': %s\n", prog, outname, strerror(errno));
-            goto done;
-        }
-    }
     status = 0;
 
 done:
-    if (out >= 0 && !to_stdout) {
-        /* Failure after the output was created: drop the partial file. */
-        (void)close(out);
-        if (remove_on_fail && unlink(outname) != 0 && errno != ENOENT)
-            fprintf(stderr, "%s: cannot remove the partial '%s': %s\n", prog, outname,
-                    strerror(errno));
-    }
     ftpx_close(s);
-    free(cmd);
     ftpurl_free(&u);
     return status;
 }

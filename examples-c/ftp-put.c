@@ -1,15 +1,17 @@
 /*
  * ftp-put: upload one file over FTP or FTPS with libftp.
  *
- *   ftp-put [OPTIONS] LOCALFILE URL
+ *   ftp-put [OPTIONS] [-c] [--verify] [-p] LOCALFILE URL
  *
- * The file goes straight from the local descriptor to the data connection
- * with ftp_stor_from_fd (sendfile(2) inside the kernel on a plain data
- * connection, a 256 KiB buffer under TLS or from a pipe); the progress
- * display reads the file offset, which sendfile and read advance
- * (ftpx_fd_watch).  Standard input that is a pipe has no offset to read:
- * no live display then, and the summary line says "done" without a byte
- * count.
+ * A file is sent with ftp_upload_file: it goes straight from the local file
+ * to the data connection (sendfile(2) inside the kernel on a plain data
+ * connection, a 256 KiB buffer under TLS).  -c continues a partial upload
+ * (FTP_RESUME: from the server's SIZE, REST + STOR or APPE).  --verify
+ * compares the server's copy with the file (HASH / XSHA256 / ... when the
+ * server has one, else the size).  -p creates the missing directories of
+ * the remote path (FTP_CREATE_DIRS).  '-' reads standard input with
+ * ftp_stor_from_fd instead (none of -c, --verify, -p).  Progress comes from
+ * libftp's reports (ftp_set_progress_callback).
  *
  * Exit status: 0 success, 1 failure, 2 usage error.
  */
@@ -30,14 +32,28 @@
 
 static const char prog[] = "ftp-put";
 
-static const ftpx_tool tool = {
-    .prog = prog,
-    .synopsis = "[OPTIONS] LOCALFILE URL",
-    .about = "Upload LOCALFILE ('-' = standard input) in binary mode (TYPE I, STOR) to the\n"
-             "path of URL.  When that path is empty or ends in '/', the local file's name is\n"
-             "appended to it.\n",
-    .max_args = 2,
-};
+/* ftp-put's own options. */
+typedef struct put_flags {
+    bool resume, verify, mkdirs;
+} put_flags;
+
+static int put_option(void *ctx, const char *name, int argc, char **argv, int *i)
+{
+    put_flags *g = ctx;
+    const char *a = argv[*i];
+    (void)name;
+    (void)argc;
+    if (strcmp(a, "-c") == 0 || strcmp(a, "--continue") == 0)
+        g->resume = true;
+    else if (strcmp(a, "--verify") == 0)
+        g->verify = true;
+    else if (strcmp(a, "-p") == 0 || strcmp(a, "--create-dirs") == 0)
+        g->mkdirs = true;
+    else
+        return 0;
+    (*i)++;
+    return 1;
+}
 
 /* True when a failed ftp_stor_from_fd failed on our side (reading the
  * local file), not on the network: libftp says "on the caller's file
@@ -51,6 +67,22 @@ int main(int argc, char **argv)
 {
     ftpx_opts o;
     ftpurl u;
+    put_flags g = {false, false, false};
+    const ftpx_tool tool = {
+        .prog = prog,
+        .synopsis = "[OPTIONS] [-c] [--verify] [-p] LOCALFILE URL",
+        .about = "Upload LOCALFILE ('-' = standard input) in binary mode to the path of URL.\n"
+                 "When that path is empty or ends in '/', the local file's name is appended\n"
+                 "to it.\n",
+        .options = "  -c, --continue     continue a partial upload (from the server's size)\n"
+                   "  --verify           compare the server's copy with LOCALFILE (HASH,\n"
+                   "                     XSHA256, XSHA1, XMD5 or XCRC when the server has one,\n"
+                   "                     else the size)\n"
+                   "  -p, --create-dirs  create the remote path's missing directories\n",
+        .max_args = 2,
+        .option = put_option,
+        .option_ctx = &g,
+    };
     const char *pos[2] = {NULL, NULL};
     int npos = 0, rc;
     const char *local, *local_base;
@@ -63,7 +95,6 @@ int main(int argc, char **argv)
     ftp_session *s = NULL;
     ftp_result r;
     ftpx_progress progress;
-    ftpx_fd_watch watch;
     int status = 1;
 
     rc = ftpx_parse_args(&tool, argc, argv, &o, pos, &npos);
@@ -74,6 +105,8 @@ int main(int argc, char **argv)
                                 NULL);
     local = pos[0];
     from_stdin = strcmp(local, "-") == 0;
+    if (from_stdin && (g.resume || g.verify || g.mkdirs))
+        return ftpx_usage_error(prog, "-c, --verify and -p need a LOCALFILE, not '-'", NULL);
 
     if ((rc = ftpx_parse_url(&o, pos[1], &u)) != 0)
         return rc;
@@ -127,9 +160,13 @@ int main(int argc, char **argv)
         goto done;
 
     ftpx_progress_start(&progress, prog, ftpx_basename(remote), total, o.quiet);
-    ftpx_fd_watch_start(&watch, &progress, in);
-    r = ftp_stor_from_fd(s, cmd, in, FTP_NO_REST);
-    ftpx_fd_watch_stop(&watch);
+    r = ftpx_progress_attach(&progress, s);
+    if (r == FTP_OK && from_stdin)
+        r = ftp_stor_from_fd(s, cmd, in, FTP_NO_REST);
+    else if (r == FTP_OK)
+        r = ftp_upload_file(s, local, remote,
+                            (g.resume ? FTP_RESUME : 0u) | (g.verify ? FTP_VERIFY : 0u) |
+                                (g.mkdirs ? FTP_CREATE_DIRS : 0u));
     ftpx_progress_end(&progress, r == FTP_OK);
     if (r != FTP_OK) {
         if (input_failed(s, r)) {
@@ -137,7 +174,8 @@ int main(int argc, char **argv)
                     from_stdin ? "<stdin>" : local, ftp_last_error(s));
         } else {
             char what[600];
-            snprintf(what, sizeof what, "uploading to '%s'", remote);
+            snprintf(what, sizeof what, "uploading to '%s'%s", remote,
+                     r == FTP_ERROR_VERIFY ? " (the server's copy does not match)" : "");
             ftpx_report(&o, s, what, r);
         }
         goto done;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Demo: build the C example programs (which builds libftp), start a local
-# pyftpdlib server, then upload a 3 MiB random file with ftp-put, list the
-# directory with ftp-ls, download it again with ftp-get and compare
-# checksums.  Runnable from any directory; exits non-zero on any failure.
+# pyftpdlib server, then upload a 3 MiB random file with ftp-put --verify,
+# list the directory with ftp-ls (names, then parsed entries with -l), cut a
+# copy to its first MiB and let ftp-get -c --verify fetch the rest, and
+# compare checksums.  Runnable from any directory; exits non-zero on any failure.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -53,9 +54,9 @@ OUT="$TMP_DIR/demo-out.bin"
 head -c $((3 * 1024 * 1024)) /dev/urandom >"$SRC"
 info "$SRC: $(stat -c %s "$SRC") bytes"
 
-step "upload it: ftp-put"
-printf '  $ ftp-put %s %s\n' "$SRC" "$URL/demo.bin"
-"$FTP_PUT" "$SRC" "$URL/demo.bin" || die "ftp-put failed"
+step "upload it: ftp-put (verified against the server's copy)"
+printf '  $ ftp-put --verify %s %s\n' "$SRC" "$URL/demo.bin"
+"$FTP_PUT" --verify "$SRC" "$URL/demo.bin" || die "ftp-put failed"
 [ -f "$FTP_TEST_PYFTPD_ROOT/demo.bin" ] ||
   die "ftp-put reported success but the server has no demo.bin"
 info "the server now has demo.bin ($(stat -c %s "$FTP_TEST_PYFTPD_ROOT/demo.bin") bytes)"
@@ -66,9 +67,15 @@ LISTING="$("$FTP_LS" "$URL/")" || die "ftp-ls failed"
 printf '%s\n' "$LISTING" | sed 's/^/    /'
 printf '%s\n' "$LISTING" | grep -qx 'demo.bin' || die "demo.bin is not in the listing"
 
-step "download it again: ftp-get"
-printf '  $ ftp-get %s %s\n' "$URL/demo.bin" "$OUT"
-"$FTP_GET" "$URL/demo.bin" "$OUT" || die "ftp-get failed"
+step "list it in detail: ftp-ls -l (parsed entries)"
+printf '  $ ftp-ls -l %s\n' "$URL/"
+"$FTP_LS" -l "$URL/" | sed 's/^/    /' || die "ftp-ls -l failed"
+
+step "download the first MiB, then the rest: ftp-get -c --verify"
+head -c $((1024 * 1024)) "$FTP_TEST_PYFTPD_ROOT/demo.bin" >"$OUT"
+info "$OUT: $(stat -c %s "$OUT") bytes (a partial copy)"
+printf '  $ ftp-get -c --verify %s %s\n' "$URL/demo.bin" "$OUT"
+"$FTP_GET" -c --verify "$URL/demo.bin" "$OUT" || die "ftp-get failed"
 info "$OUT: $(stat -c %s "$OUT") bytes"
 
 step "compare checksums"
@@ -81,4 +88,4 @@ info "sha256 downloaded file: $SUM_OUT"
 [ "$SUM_SRC" = "$SUM_SRV" ] || die "the server's copy differs from the uploaded file"
 [ "$SUM_SRC" = "$SUM_OUT" ] || die "the downloaded file differs from the uploaded file"
 
-printf '\nDEMO OK: 3 MiB uploaded, listed and downloaded back identical\n'
+printf '\nDEMO OK: 3 MiB uploaded, listed and downloaded back (resumed) identical\n'

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -752,19 +751,38 @@ static void human(char *buf, size_t len, double v)
         snprintf(buf, len, "%.1f %s", v, units[u]);
 }
 
+/* "1:02:03" or "2:03" into buf. */
+static void clock_text(char *buf, size_t len, double seconds)
+{
+    unsigned long t = seconds > 0.0 && seconds < 3.6e7 ? (unsigned long)(seconds + 0.5) : 0;
+    if (t >= 3600)
+        snprintf(buf, len, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
+    else
+        snprintf(buf, len, "%lu:%02lu", t / 60, t % 60);
+}
+
+/* "name: 12.0 MiB / 40.0 MiB  30%  5.1 MiB/s  ETA 0:05". The rate counts
+ * the bytes of this run only (not a resumed file's first part). */
 static void format_line(const ftpx_progress *p, double elapsed, char *line, size_t len)
 {
-    char done[32], total[32], rate[32];
-    double r = elapsed > 0.0 ? (double)p->done / elapsed : 0.0;
+    char done[32], total[32], rate[32], eta[32];
+    uint64_t moved = p->done > p->base ? p->done - p->base : 0;
+    double r = elapsed > 0.0 ? (double)moved / elapsed : 0.0;
 
     human(done, sizeof done, (double)p->done);
     human(rate, sizeof rate, r);
     if (p->total >= 0) {
         double pct = p->total > 0 ? 100.0 * (double)p->done / (double)p->total : 100.0;
+        double left = (double)p->total - (double)p->done;
         if (pct > 100.0)
             pct = 100.0;
         human(total, sizeof total, (double)p->total);
-        snprintf(line, len, "%s: %s / %s  %3.0f%%  %s/s", p->label, done, total, pct, rate);
+        if (r > 0.0 && left > 0.0)
+            clock_text(eta, sizeof eta, left / r);
+        else
+            snprintf(eta, sizeof eta, "-");
+        snprintf(line, len, "%s: %s / %s  %3.0f%%  %s/s  ETA %s", p->label, done, total, pct,
+                 rate, eta);
     } else {
         snprintf(line, len, "%s: %s  %s/s", p->label, done, rate);
     }
@@ -785,6 +803,16 @@ static void draw(ftpx_progress *p, double t)
     p->last_draw = t;
 }
 
+/* Not a terminal: a plain line now and then, so that logs show progress. */
+static void plain_line(ftpx_progress *p, double t)
+{
+    char line[512];
+    format_line(p, t - p->start, line, sizeof line);
+    fprintf(stderr, "%s: %s\n", p->prog, line);
+    fflush(stderr);
+    p->last_draw = t;
+}
+
 void ftpx_progress_start(ftpx_progress *p, const char *prog, const char *label,
                          int64_t total, bool quiet)
 {
@@ -798,18 +826,33 @@ void ftpx_progress_start(ftpx_progress *p, const char *prog, const char *label,
     p->last_draw = p->start;
 }
 
-void ftpx_progress_add(ftpx_progress *p, uint64_t n)
+/* libftp's progress reports (ftp_set_progress_callback). */
+static int on_progress(void *userdata, const ftp_progress *r)
 {
+    ftpx_progress *p = userdata;
     double t;
 
-    p->done += n;
-    if (!p->enabled || !p->tty)
-        return;
+    p->base = r->offset;
+    p->done = r->offset + r->bytes;
+    if (r->total >= 0)
+        p->total = r->total;
+    if (!p->enabled)
+        return 0;
     t = now_s();
-    /* At most ~10 redraws a second; the first one after 0.1 s, so that tiny
-     * transfers print only their final line. */
-    if (t - p->last_draw >= 0.1)
-        draw(p, t);
+    if (p->tty) {
+        /* The first redraw after 0.1 s: tiny transfers print only their
+         * final line. */
+        if (t - p->last_draw >= 0.1)
+            draw(p, t);
+    } else if (t - p->last_draw >= FTPX_PLAIN_EVERY_S) {
+        plain_line(p, t);
+    }
+    return 0;
+}
+
+ftp_result ftpx_progress_attach(ftpx_progress *p, ftp_session *s)
+{
+    return ftp_set_progress_callback(s, on_progress, p, 100);
 }
 
 void ftpx_progress_end(ftpx_progress *p, bool ok)
@@ -819,11 +862,7 @@ void ftpx_progress_end(ftpx_progress *p, bool ok)
 
     if (!p->enabled)
         return;
-    if (ok && p->done_unknown) {
-        /* The bytes went through a pipe inside libftp: nobody counted
-         * them, and there was no live line. */
-        fprintf(stderr, "%s: %s: done in %.2f s\n", p->prog, p->label, elapsed);
-    } else if (p->tty) {
+    if (p->tty) {
         if (ok) {
             draw(p, t);
             fputc('\n', stderr);
@@ -832,151 +871,12 @@ void ftpx_progress_end(ftpx_progress *p, bool ok)
         }
     } else if (ok) {
         char done[32], rate[32];
-        human(done, sizeof done, (double)p->done);
-        human(rate, sizeof rate, elapsed > 0.0 ? (double)p->done / elapsed : 0.0);
+        uint64_t moved = p->done > p->base ? p->done - p->base : 0;
+        human(done, sizeof done, (double)moved);
+        human(rate, sizeof rate, elapsed > 0.0 ? (double)moved / elapsed : 0.0);
         fprintf(stderr, "%s: %s: %llu bytes (%s) in %.2f s, %s/s\n", p->prog, p->label,
-                (unsigned long long)p->done, done, elapsed, rate);
+                (unsigned long long)moved, done, elapsed, rate);
     }
     fflush(stderr);
     p->drawn = false;
-}
-
-/* ------------------------------------------- progress of fd transfers */
-
-struct fd_watch_impl {
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t cond; /* on CLOCK_MONOTONIC */
-};
-
-/* Bytes moved so far: how far the offset (or, with O_APPEND, the size) has
- * gone since the start; the last known count if the descriptor fails. */
-static uint64_t watched_bytes(const ftpx_fd_watch *w, bool append)
-{
-    int64_t pos;
-
-    if (append) {
-        struct stat st;
-        pos = fstat(w->fd, &st) == 0 ? (int64_t)st.st_size : -1;
-    } else {
-        pos = (int64_t)lseek(w->fd, 0, SEEK_CUR);
-    }
-    if (pos < w->base)
-        return w->p->done;
-    return (uint64_t)(pos - w->base);
-}
-
-/* A descriptor written in append mode (stdout redirected with >>): each
- * write goes to the end, so the size, not the offset, tells the progress. */
-static bool is_append(int fd)
-{
-    int fl = fcntl(fd, F_GETFL);
-    return fl >= 0 && (fl & O_APPEND) != 0 && (fl & O_ACCMODE) != O_RDONLY;
-}
-
-static void *watch_main(void *arg)
-{
-    ftpx_fd_watch *w = arg;
-    struct fd_watch_impl *im = w->impl;
-    bool append = is_append(w->fd);
-    struct timespec next;
-
-    pthread_mutex_lock(&im->lock);
-    clock_gettime(CLOCK_MONOTONIC, &next);
-    while (!w->stop) {
-        int rc;
-        next.tv_nsec += 100000000L; /* every 100 ms */
-        if (next.tv_nsec >= 1000000000L) {
-            next.tv_sec += 1;
-            next.tv_nsec -= 1000000000L;
-        }
-        rc = pthread_cond_timedwait(&im->cond, &im->lock, &next);
-        if (w->stop)
-            break;
-        if (rc == ETIMEDOUT) {
-            /* The main thread is inside libftp and does not touch *p until
-             * ftpx_fd_watch_stop has joined this thread. */
-            w->p->done = watched_bytes(w, append);
-            draw(w->p, now_s());
-        }
-    }
-    pthread_mutex_unlock(&im->lock);
-    return NULL;
-}
-
-bool ftpx_fd_watch_start(ftpx_fd_watch *w, ftpx_progress *p, int fd)
-{
-    struct stat st;
-    struct fd_watch_impl *im;
-    pthread_condattr_t ca;
-    bool cond_ok;
-    int64_t base;
-
-    memset(w, 0, sizeof *w);
-    w->p = p;
-    w->fd = fd;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        p->done_unknown = true;
-        return false;
-    }
-    base = is_append(fd) ? (int64_t)st.st_size : (int64_t)lseek(fd, 0, SEEK_CUR);
-    if (base < 0) {
-        p->done_unknown = true;
-        return false;
-    }
-    w->base = base;
-    w->seekable = true;
-    if (!p->enabled || !p->tty)
-        return true; /* only the summary line: the final offset is enough */
-
-    im = calloc(1, sizeof *im);
-    if (im == NULL)
-        return true;
-    if (pthread_mutex_init(&im->lock, NULL) != 0) {
-        free(im);
-        return true;
-    }
-    if (pthread_condattr_init(&ca) != 0) {
-        pthread_mutex_destroy(&im->lock);
-        free(im);
-        return true;
-    }
-    cond_ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
-              pthread_cond_init(&im->cond, &ca) == 0;
-    pthread_condattr_destroy(&ca);
-    if (!cond_ok) {
-        pthread_mutex_destroy(&im->lock);
-        free(im);
-        return true;
-    }
-    w->impl = im;
-    if (pthread_create(&im->thread, NULL, watch_main, w) != 0) {
-        pthread_cond_destroy(&im->cond);
-        pthread_mutex_destroy(&im->lock);
-        free(im);
-        w->impl = NULL;
-        return true; /* no live display, the summary still works */
-    }
-    w->thread_running = true;
-    return true;
-}
-
-void ftpx_fd_watch_stop(ftpx_fd_watch *w)
-{
-    struct fd_watch_impl *im = w->impl;
-
-    if (w->thread_running) {
-        pthread_mutex_lock(&im->lock);
-        w->stop = true;
-        pthread_cond_signal(&im->cond);
-        pthread_mutex_unlock(&im->lock);
-        pthread_join(im->thread, NULL);
-        pthread_cond_destroy(&im->cond);
-        pthread_mutex_destroy(&im->lock);
-        w->thread_running = false;
-    }
-    free(im);
-    w->impl = NULL;
-    if (w->seekable && w->p != NULL)
-        w->p->done = watched_bytes(w, is_append(w->fd));
 }

@@ -151,59 +151,35 @@ void ftpx_close(ftp_session *s);
 
 /* ---------------------------------------------------------- progress */
 
+/* Seconds between the plain progress lines printed when stderr is not a
+ * terminal (logs, CI). */
+#define FTPX_PLAIN_EVERY_S 2.0
+
 typedef struct ftpx_progress {
     const char *prog;
     const char *label;      /* shown before the numbers (e.g. file name) */
     int64_t total;          /* < 0: unknown                              */
-    uint64_t done;
+    uint64_t done;          /* bytes of the file that are there          */
+    uint64_t base;          /* of which were there before (resumed)      */
     double start;           /* monotonic seconds                         */
     double last_draw;
     bool enabled;           /* not quiet                                 */
     bool tty;               /* stderr is a terminal: live display        */
     bool drawn;             /* a live line is on screen                  */
-    bool done_unknown;      /* nothing counted the bytes (a pipe given to
-                               ftp_retr_to_fd / ftp_stor_from_fd)        */
     size_t last_width;      /* width of the last live line, to blank it  */
 } ftpx_progress;
 
-/* Starts a display; total < 0 when unknown.  When stderr is a terminal the
- * line is redrawn at most ~10 times a second; otherwise only ftpx_progress_end
- * prints one summary line.  quiet suppresses everything. */
+/* Starts a display; total < 0 when unknown (libftp's reports fill it in
+ * when they know it). */
 void ftpx_progress_start(ftpx_progress *p, const char *prog, const char *label,
                          int64_t total, bool quiet);
-void ftpx_progress_add(ftpx_progress *p, uint64_t n);
+/* Feeds p from libftp's progress reports (ftp_set_progress_callback, every
+ * 100 ms) for every transfer of s: on a terminal a live line, redrawn with
+ * '\r' (size, percentage, rate, ETA); otherwise a plain line every
+ * FTPX_PLAIN_EVERY_S seconds. quiet suppresses everything. */
+ftp_result ftpx_progress_attach(ftpx_progress *p, ftp_session *s);
 /* ok: prints the final line (terminal) or the summary line (not a terminal).
  * !ok: just ends a live line so that an error message starts on its own. */
 void ftpx_progress_end(ftpx_progress *p, bool ok);
-
-/* Progress of ftp_retr_to_fd / ftp_stor_from_fd, which call no callback:
- * the bytes moved are read off the local descriptor's file offset, which
- * write(2), splice(2), read(2) and sendfile(2) all advance.  A thread reads
- * it (lseek(fd, 0, SEEK_CUR)) every 100 ms and redraws the live line; it
- * runs only while a live line is wanted (not quiet, stderr a terminal).
- * Only a regular file has a meaningful offset: for a pipe, a terminal, a
- * socket or /dev/null nothing can be watched (the bytes move inside
- * libftp), so there is no live line and the summary says "done" without a
- * byte count (p->done_unknown). */
-typedef struct ftpx_fd_watch {
-    ftpx_progress *p;
-    int fd;
-    int64_t base;           /* the offset when the watch started            */
-    bool seekable;          /* fd is a regular file: its offset is the count */
-    bool thread_running;
-    bool stop;              /* under lock: the thread should end             */
-    void *impl;             /* the thread, its mutex and condition variable  */
-} ftpx_fd_watch;
-
-/* Starts watching fd for p (after ftpx_progress_start).  Returns true when
- * the offset of fd can be watched (a regular file); false otherwise (then
- * p->done_unknown is set and nothing runs).  A thread that cannot be
- * started only costs the live display. */
-bool ftpx_fd_watch_start(ftpx_fd_watch *w, ftpx_progress *p, int fd);
-
-/* Stops the watch (at once: the thread is woken and joined) and sets
- * p->done to the final offset minus the starting one.  Call it before
- * ftpx_progress_end.  Safe after a failed start. */
-void ftpx_fd_watch_stop(ftpx_fd_watch *w);
 
 #endif /* FTP_EXAMPLES_FTPURL_H */

@@ -4,20 +4,21 @@
 //! `mkdir -p` and `rm -r` they rely on.
 //!
 //! The [`Session`] methods are in `session/files.rs`; the work is here:
-//! [`download`], [`upload`], [`verify`] (algorithms, local digests, HASH
-//! and the X commands), [`atomic`] (temporary names), [`tree`]
+//! [`download`], [`upload`], [`digest`] (algorithms, local digests),
+//! [`verify`] (HASH and the X commands, comparing), [`atomic`] (temporary names), [`tree`]
 //! (makedirs / remove_tree) and [`retry`] (reconnect and resume).
 
 pub mod atomic;
 pub mod crc32;
+pub mod digest;
 pub mod download;
 pub mod retry;
 pub mod tree;
 pub mod upload;
 pub mod verify;
 
+pub use digest::HashAlgo;
 pub use retry::RetryPolicy;
-pub use verify::HashAlgo;
 
 /// What a whole-file transfer does besides copying (the C flags
 /// `FTP_RESUME`, `FTP_VERIFY`, `FTP_CREATE_DIRS`, `FTP_KEEP_MTIME`,

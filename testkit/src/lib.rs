@@ -27,6 +27,22 @@ pub struct Conn {
 }
 
 impl Conn {
+    /// The next control connection on `listener`, with urgent data (ABOR's
+    /// Synch) kept in the stream, like vsftpd and pyftpdlib.
+    fn accept(listener: &TcpListener) -> Conn {
+        let (sock, _) = listener.accept().expect("accepting control connection");
+        socket2::SockRef::from(&sock)
+            .set_out_of_band_inline(true)
+            .expect("SO_OOBINLINE");
+        Conn {
+            reader: BufReader::new(sock.try_clone().unwrap()),
+            writer: sock,
+            data_listener: None,
+            received: Vec::new(),
+            raw_received: Vec::new(),
+        }
+    }
+
     /// Sends `text` followed by CRLF.
     pub fn reply(&mut self, text: &str) {
         self.send_raw(format!("{text}\r\n").as_bytes());
@@ -264,18 +280,7 @@ impl ScriptedServer {
         let listener = TcpListener::bind(bind).expect("binding scripted server");
         let addr = listener.local_addr().unwrap();
         let thread = std::thread::spawn(move || {
-            let (sock, _) = listener.accept().expect("accepting control connection");
-            // Like vsftpd and pyftpdlib: urgent data (ABOR) stays in the stream.
-            socket2::SockRef::from(&sock)
-                .set_out_of_band_inline(true)
-                .expect("SO_OOBINLINE");
-            let mut conn = Conn {
-                reader: BufReader::new(sock.try_clone().unwrap()),
-                writer: sock,
-                data_listener: None,
-                received: Vec::new(),
-                raw_received: Vec::new(),
-            };
+            let mut conn = Conn::accept(&listener);
             script(&mut conn);
             conn.received.clone()
         });
@@ -298,17 +303,7 @@ impl ScriptedServer {
         let thread = std::thread::spawn(move || {
             let mut all = Vec::new();
             for i in 0..n {
-                let (sock, _) = listener.accept().expect("accepting control connection");
-                socket2::SockRef::from(&sock)
-                    .set_out_of_band_inline(true)
-                    .expect("SO_OOBINLINE");
-                let mut conn = Conn {
-                    reader: BufReader::new(sock.try_clone().unwrap()),
-                    writer: sock,
-                    data_listener: None,
-                    received: Vec::new(),
-                    raw_received: Vec::new(),
-                };
+                let mut conn = Conn::accept(&listener);
                 script(i, &mut conn);
                 all.extend(conn.received.iter().map(|c| format!("{i}:{c}")));
             }

@@ -1,6 +1,7 @@
 /* See server_table.h. */
 #include "server_table.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,32 @@ ftp_session *open_tls_row(const tu_server *srv, tls_mode tls, const char *cafile
     CHECK_OK(s, ftp_connect(s, srv->host, srv->port));
     CHECK_OK(s, ftp_login(s, srv->user, srv->pass, NULL));
     return s;
+}
+
+bool run_row_cases(const struct row *row, row_cases cases)
+{
+    tu_server srv;
+    ftp_session *s;
+    char *local;
+    tu_server_env(row->name, row->kind != VSFTPD, &srv);
+    local = fixture_dir(row->kind)[0] ? tu_path(srv.root, fixture_dir(row->kind))
+                                      : tu_strf("%s", srv.root);
+    if (row->tls == PLAIN) {
+        s = tu_open(&srv, true);
+    } else {
+        const char *cafile = getenv("FTP_TEST_TLS_CAFILE");
+        CHECK_MSG(NULL, cafile != NULL, "FTP_TEST_TLS_CAFILE is not set");
+        s = open_tls_row(&srv, row->tls, cafile, FTP_TLS_1_3);
+        CHECK_OK(s, ftp_prot_p(s));
+    }
+    if (fixture_dir(row->kind)[0] != '\0') CHECK_OK(s, ftp_cwd(s, fixture_dir(row->kind)));
+    cases(row, s, local);
+    CHECK_OK(s, ftp_quit(s));
+    ftp_session_free(s);
+    free(local);
+    printf("ok %s\n", row->name);
+    fflush(stdout);
+    return true;
 }
 
 int run_rows(int argc, char **argv, bool (*run)(const struct row *row))

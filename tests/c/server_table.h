@@ -27,6 +27,14 @@ const char *fixture_dir(kind k);
  * connected and logged in (srv->user or anonymous), no ftp_prot_p. */
 ftp_session *open_tls_row(const tu_server *srv, tls_mode tls, const char *cafile, int version);
 
+/* The cases of a test that needs one session per row. */
+typedef void (*row_cases)(const struct row *row, ftp_session *s, const char *local);
+
+/* Opens a session to `row` (TLS rows: TLS 1.3 and PROT P), logged in and in
+ * fixture_dir(); runs cases(row, s, the local path of that directory); then
+ * QUIT, free, and an "ok NAME" line. */
+bool run_row_cases(const struct row *row, row_cases cases);
+
 /* Runs `run` for the row named argv[1], or for every row; fails when no row
  * has that name. Returns main's exit status. */
 int run_rows(int argc, char **argv, bool (*run)(const struct row *row));

@@ -273,31 +273,7 @@ static void cases(const struct row *row, ftp_session *s, const char *local)
     free(name);
 }
 
-static bool run_row(const struct row *row)
-{
-    tu_server srv;
-    ftp_session *s;
-    char *local;
-    tu_server_env(row->name, row->kind != VSFTPD, &srv);
-    local = fixture_dir(row->kind)[0] ? tu_path(srv.root, fixture_dir(row->kind))
-                                      : tu_strf("%s", srv.root);
-    if (row->tls == PLAIN) {
-        s = tu_open(&srv, true);
-    } else {
-        const char *cafile = getenv("FTP_TEST_TLS_CAFILE");
-        CHECK_MSG(NULL, cafile != NULL, "FTP_TEST_TLS_CAFILE is not set");
-        s = open_tls_row(&srv, row->tls, cafile, FTP_TLS_1_3);
-        CHECK_OK(s, ftp_prot_p(s));
-    }
-    if (fixture_dir(row->kind)[0] != '\0') CHECK_OK(s, ftp_cwd(s, fixture_dir(row->kind)));
-    cases(row, s, local);
-    CHECK_OK(s, ftp_quit(s));
-    ftp_session_free(s);
-    free(local);
-    printf("ok %s\n", row->name);
-    fflush(stdout);
-    return true;
-}
+static bool run_row(const struct row *row) { return run_row_cases(row, cases); }
 
 int main(int argc, char **argv)
 {
