@@ -31,29 +31,6 @@
 
 static const char prog[] = "ftp-get";
 
-/* ftp-get's own options. */
-typedef struct get_flags {
-    bool resume, verify, mkdirs;
-} get_flags;
-
-static int get_option(void *ctx, const char *name, int argc, char **argv, int *i)
-{
-    get_flags *g = ctx;
-    const char *a = argv[*i];
-    (void)name;
-    (void)argc;
-    if (strcmp(a, "-c") == 0 || strcmp(a, "--continue") == 0)
-        g->resume = true;
-    else if (strcmp(a, "--verify") == 0)
-        g->verify = true;
-    else if (strcmp(a, "-p") == 0 || strcmp(a, "--create-dirs") == 0)
-        g->mkdirs = true;
-    else
-        return 0;
-    (*i)++;
-    return 1;
-}
-
 /* True when a failed ftp_retr_to_fd failed on our side (writing the
  * output), not on the network: libftp says "on the caller's file
  * descriptor" then. */
@@ -82,7 +59,7 @@ int main(int argc, char **argv)
     int npos = 0, rc;
     const char *outname;
     bool stdout_out;
-    get_flags g = {false, false, false};
+    ftpx_copy_flags g = {false, false, false};
     const ftpx_tool tool = {
         .prog = prog,
         .synopsis = "[OPTIONS] [-c] [--verify] [-p] URL [OUTFILE|-]",
@@ -95,7 +72,7 @@ int main(int argc, char **argv)
                    "                     the size)\n"
                    "  -p, --create-dirs  create OUTFILE's missing directories\n",
         .max_args = 2,
-        .option = get_option,
+        .option = ftpx_copy_option,
         .option_ctx = &g,
     };
     unsigned flags;

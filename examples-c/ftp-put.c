@@ -32,29 +32,6 @@
 
 static const char prog[] = "ftp-put";
 
-/* ftp-put's own options. */
-typedef struct put_flags {
-    bool resume, verify, mkdirs;
-} put_flags;
-
-static int put_option(void *ctx, const char *name, int argc, char **argv, int *i)
-{
-    put_flags *g = ctx;
-    const char *a = argv[*i];
-    (void)name;
-    (void)argc;
-    if (strcmp(a, "-c") == 0 || strcmp(a, "--continue") == 0)
-        g->resume = true;
-    else if (strcmp(a, "--verify") == 0)
-        g->verify = true;
-    else if (strcmp(a, "-p") == 0 || strcmp(a, "--create-dirs") == 0)
-        g->mkdirs = true;
-    else
-        return 0;
-    (*i)++;
-    return 1;
-}
-
 /* True when a failed ftp_stor_from_fd failed on our side (reading the
  * local file), not on the network: libftp says "on the caller's file
  * descriptor" then. */
@@ -67,7 +44,7 @@ int main(int argc, char **argv)
 {
     ftpx_opts o;
     ftpurl u;
-    put_flags g = {false, false, false};
+    ftpx_copy_flags g = {false, false, false};
     const ftpx_tool tool = {
         .prog = prog,
         .synopsis = "[OPTIONS] [-c] [--verify] [-p] LOCALFILE URL",
@@ -80,7 +57,7 @@ int main(int argc, char **argv)
                    "                     else the size)\n"
                    "  -p, --create-dirs  create the remote path's missing directories\n",
         .max_args = 2,
-        .option = put_option,
+        .option = ftpx_copy_option,
         .option_ctx = &g,
     };
     const char *pos[2] = {NULL, NULL};

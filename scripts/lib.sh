@@ -34,13 +34,15 @@ die() {
 # run_step "title" cmd args...: announce, run, die with a clear message on
 # failure.
 run_step() {
-  local title="$1"
+  local title="$1" t0=$SECONDS
   shift
   step "$title"
   printf '  $ %s\n' "$*"
   if ! "$@"; then
     die "$title (command: $*)"
   fi
+  # Where a run's time goes (CI keeps the whole of test.sh under 20 min).
+  printf '  (%s: %d s)\n' "$title" $((SECONDS - t0))
 }
 
 # as_root cmd...: run as root, through sudo when needed.

@@ -10,7 +10,7 @@ command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1
 
 ctest --test-dir "$build" --show-only=json-v1 >"$build/tests.json"
 python3 - "$build/tests.json" "$regex" <<'PY'
-import json, os, re, subprocess, sys
+import json, os, re, subprocess, sys, time
 tests = json.load(open(sys.argv[1]))["tests"]
 pattern = re.compile(sys.argv[2])
 vg = ["valgrind", "--quiet", "--leak-check=full", "--errors-for-leak-kinds=definite",
@@ -26,7 +26,9 @@ for t in tests:
     for kv in props.get("ENVIRONMENT", []):
         k, _, v = kv.partition("=")
         env[k] = v
+    started = time.monotonic()
     rc = subprocess.run(vg + t["command"], cwd=cwd, env=env).returncode
+    print(f"    ({time.monotonic() - started:.0f} s)", flush=True)
     ran += 1
     if rc == 77:
         print(f"    skipped (77)")

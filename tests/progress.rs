@@ -486,3 +486,59 @@ fn a_progress_sink_that_stops_gives_callback_and_the_session_goes_on() {
     drop(s);
     server.finish();
 }
+
+/// After an upload's data, a server that takes 700 ms to store the file
+/// before its 226: NOOPs go on meanwhile (answered at once), the call
+/// returns the 226, and the next command gets its own reply.
+#[test]
+fn keepalive_while_the_server_finishes_an_upload() {
+    let data = pattern(100_000);
+    let expected = data.clone();
+    let server = ScriptedServer::start(move |c| {
+        c.greet_and_login();
+        c.exchange("TYPE I", "200 binary");
+        c.answer_epsv();
+        c.expect("STOR up.bin");
+        c.reply("150 go ahead");
+        let d = c.accept_data();
+        let got = Conn::read_all(d);
+        assert!(got == expected, "upload differs");
+        // "Storing": seven intervals without the final reply.
+        let noops = wait_for_noops(c, Duration::from_millis(700), true);
+        assert!(noops >= 1, "no NOOP while the server stored the file");
+        c.reply("226 stored");
+        // A NOOP may cross the 226 on the wire: answer it too.
+        while let Some(cmd) = c.read_cmd() {
+            if cmd == "NOOP" {
+                c.reply("200 NOOP ok");
+                continue;
+            }
+            assert_eq!(cmd, "PWD");
+            c.reply("257 \"/stored\"");
+            break;
+        }
+        let _ = c.read_cmd();
+    });
+    let mut s = logged_in(&server);
+    s.set_keepalive(Some(Duration::from_millis(100))).unwrap();
+    let mut src = &data[..];
+    let r = s
+        .storbinary(
+            "STOR up.bin",
+            65536,
+            None,
+            |buf| {
+                let n = buf.len().min(src.len());
+                buf[..n].copy_from_slice(&src[..n]);
+                src = &src[n..];
+                Ok(n)
+            },
+            |_| Ok(()),
+        )
+        .unwrap();
+    assert_eq!(r.text, "226 stored");
+    assert_eq!(s.last_reply().map(|r| r.code), Some(226));
+    assert_eq!(s.pwd().unwrap(), "/stored");
+    drop(s);
+    server.finish();
+}

@@ -726,6 +726,26 @@ void ftpx_close(ftp_session *s)
     ftp_session_free(s);
 }
 
+/* ------------------------------------------------- whole-file options */
+
+int ftpx_copy_option(void *ctx, const char *prog, int argc, char **argv, int *i)
+{
+    ftpx_copy_flags *g = ctx;
+    const char *a = argv[*i];
+    (void)prog;
+    (void)argc;
+    if (strcmp(a, "-c") == 0 || strcmp(a, "--continue") == 0)
+        g->resume = true;
+    else if (strcmp(a, "--verify") == 0)
+        g->verify = true;
+    else if (strcmp(a, "-p") == 0 || strcmp(a, "--create-dirs") == 0)
+        g->mkdirs = true;
+    else
+        return 0;
+    (*i)++;
+    return 1;
+}
+
 /* ---------------------------------------------------------- progress */
 
 static double now_s(void)

@@ -149,6 +149,16 @@ ftp_session *ftpx_open(const ftpx_opts *o, const ftpurl *u);
  * NULL is a no-op. */
 void ftpx_close(ftp_session *s);
 
+/* ------------------------------------------------- whole-file options */
+
+/* -c/--continue, --verify and -p/--create-dirs of ftp-get and ftp-put. */
+typedef struct ftpx_copy_flags {
+    bool resume, verify, mkdirs;
+} ftpx_copy_flags;
+
+/* An ftpx_tool.option for those three (ctx: an ftpx_copy_flags). */
+int ftpx_copy_option(void *ctx, const char *prog, int argc, char **argv, int *i);
+
 /* ---------------------------------------------------------- progress */
 
 /* Seconds between the plain progress lines printed when stderr is not a

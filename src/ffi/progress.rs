@@ -95,7 +95,9 @@ pub extern "C" fn ftp_set_progress_callback(
 /// transfer of the session (the calls `ftp_set_progress_callback` lists)
 /// runs longer than `interval_ms`, `NOOP` is sent on the control
 /// connection every `interval_ms` (in the TLS stream under TLS), so
-/// servers and firewalls that drop an idle control connection keep it.
+/// servers and firewalls that drop an idle control connection keep it;
+/// also after the data while the final reply has not come (a server still
+/// storing an upload), for at most the session timeout.
 /// Every NOOP's reply is read after the data, whenever the server sends it
 /// (during the transfer, before or after the final reply): a 200 is taken
 /// as a NOOP's, the final reply (never 200) is what the call returns, and

@@ -210,7 +210,7 @@ impl Session {
         }
     }
 
-    fn read_one_reply_within(&mut self, wait: Duration) -> Result<Option<Reply>> {
+    pub(crate) fn read_one_reply_within(&mut self, wait: Duration) -> Result<Option<Reply>> {
         if self.settings.timeout.is_some_and(|t| t <= wait) {
             return self.read_one_reply().map(Some);
         }

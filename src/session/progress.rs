@@ -18,6 +18,11 @@
 //! - once the final reply is read, [`Session::drain_noop_replies`] reads
 //!   the replies still owed, one per NOOP (any reply then counts).
 //!
+//! After the data, while the server has not sent the final reply yet (a
+//! server still storing a large upload), NOOPs go on once per interval
+//! (for at most the session timeout; then the final reply is awaited as
+//! usual), with the same accounting.
+//!
 //! So neither the final reply nor a later command's reply can be a stale
 //! NOOP reply. A drain stopped by a cancel leaves them owed; the next call
 //! reads them first (`begin`).
@@ -270,6 +275,34 @@ impl Session {
             total: run.total,
             elapsed: now.saturating_duration_since(run.started),
         })
+    }
+
+    /// With keepalive on, after the data of one of the session's transfers:
+    /// awaits the final reply, sending a NOOP each interval in which
+    /// nothing came, and consuming the NOOPs' 200 replies. `Ok(None)`: not
+    /// applicable (keepalive off, a reply owed by a cancelled call, no
+    /// final reply pending), or the session timeout passed without the
+    /// final reply: the caller reads it the usual way.
+    pub(crate) fn final_reply_keeping_alive(&mut self) -> Result<Option<crate::reply::Reply>> {
+        let Some(interval) = self.monitor.keepalive else {
+            return Ok(None);
+        };
+        if self.owed_replies > 0 || !self.transfer.final_pending {
+            return Ok(None);
+        }
+        let started = Instant::now();
+        while self.settings.timeout.is_none_or(|t| started.elapsed() < t) {
+            match self.read_one_reply_within(interval)? {
+                None => self.send_keepalive_noop()?,
+                Some(r) if self.is_noop_reply(&r) => {}
+                Some(r) => {
+                    self.transfer.final_pending = false;
+                    self.transfer.socket = None;
+                    return Ok(Some(r));
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// Sends a keepalive NOOP; its reply is read after the data.

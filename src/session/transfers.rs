@@ -179,7 +179,13 @@ impl Session {
         if let Err(e) = conn.finish() {
             return self.fail_transfer(None, e);
         }
-        let reply = self.voidresp();
+        // With keepalive, NOOPs go on while the server finishes.
+        let reply = match self.final_reply_keeping_alive() {
+            Ok(Some(r)) if r.class() == b'2' => Ok(r),
+            Ok(Some(r)) => r.into_result().and_then(|r| Err(Error::Reply(r))),
+            Ok(None) => self.voidresp(),
+            Err(e) => Err(e),
+        };
         // Keepalive NOOPs answered after the final reply.
         match (reply, self.drain_noop_replies()) {
             (Ok(r), Ok(())) => {
