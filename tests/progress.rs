@@ -61,6 +61,23 @@ fn logged_in(server: &ScriptedServer) -> Session {
     s
 }
 
+/// `storbinary` of `data` in blocks of 64 KiB.
+fn upload(s: &mut Session, cmd: &str, data: &[u8]) -> Result<ftp::Reply, Error> {
+    let mut src = data;
+    s.storbinary(
+        cmd,
+        65536,
+        None,
+        |buf| {
+            let n = buf.len().min(src.len());
+            buf[..n].copy_from_slice(&src[..n]);
+            src = &src[n..];
+            Ok(n)
+        },
+        |_| Ok(()),
+    )
+}
+
 fn pattern(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 7 % 251) as u8).collect()
 }
@@ -233,21 +250,7 @@ fn keepalive_during_a_stalled_upload() {
     });
     let mut s = logged_in(&server);
     s.set_keepalive(Some(Duration::from_millis(100))).unwrap();
-    let mut src = &data[..];
-    let r = s
-        .storbinary(
-            "STOR up.bin",
-            65536,
-            None,
-            |buf| {
-                let n = buf.len().min(src.len());
-                buf[..n].copy_from_slice(&src[..n]);
-                src = &src[n..];
-                Ok(n)
-            },
-            |_| Ok(()),
-        )
-        .unwrap();
+    let r = upload(&mut s, "STOR up.bin", &data).unwrap();
     assert_eq!(r.code, 226);
     assert_eq!(s.pwd().unwrap(), "/up");
     drop(s);
@@ -521,21 +524,7 @@ fn keepalive_while_the_server_finishes_an_upload() {
     });
     let mut s = logged_in(&server);
     s.set_keepalive(Some(Duration::from_millis(100))).unwrap();
-    let mut src = &data[..];
-    let r = s
-        .storbinary(
-            "STOR up.bin",
-            65536,
-            None,
-            |buf| {
-                let n = buf.len().min(src.len());
-                buf[..n].copy_from_slice(&src[..n]);
-                src = &src[n..];
-                Ok(n)
-            },
-            |_| Ok(()),
-        )
-        .unwrap();
+    let r = upload(&mut s, "STOR up.bin", &data).unwrap();
     assert_eq!(r.text, "226 stored");
     assert_eq!(s.last_reply().map(|r| r.code), Some(226));
     assert_eq!(s.pwd().unwrap(), "/stored");
