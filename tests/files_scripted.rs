@@ -714,3 +714,62 @@ fn whole_file_calls_report_progress() {
     s.quit().unwrap();
     server.finish();
 }
+
+/// A checksum asked in an algorithm HASH advertises but then refuses:
+/// its X command is tried, and that command's refusal is the error (not
+/// a vague "not understood").
+#[test]
+fn checksum_refused_by_hash_and_x_gives_the_servers_refusal() {
+    let server = ScriptedServer::start(|c| {
+        c.reply("220 hi");
+        c.login_answering_feat("211-Features:\r\n HASH SHA-256*;MD5\r\n211 End");
+        c.exchange("OPTS HASH MD5", "501 MD5 is switched off here");
+        c.exchange("XMD5 f", "502 XMD5 not implemented");
+    });
+    let mut s = session(&server);
+    let e = s.checksum("f", Some(HashAlgo::Md5)).unwrap_err();
+    assert!(matches!(&e, Error::Perm(r) if r.code == 502), "{e}");
+    assert!(e.to_string().contains("XMD5 not implemented"), "{e}");
+    server.finish();
+}
+
+/// An upload with VERIFY and KEEP_MTIME on a server that advertises XMD5
+/// but does not understand it: the size is compared, and then the time
+/// too (here it differs: Verify).
+#[test]
+fn upload_verify_by_size_checks_the_time_too() {
+    let want = data(5_000);
+    let w = want.clone();
+    let server = ScriptedServer::start(move |c| {
+        c.reply("220 hi");
+        c.login_answering_feat("211-Features:\r\n MDTM\r\n MFMT\r\n XMD5\r\n211 End");
+        c.exchange("TYPE I", "200 ok");
+        let got = receive_file(c, "STOR up.bin");
+        assert_eq!(got, w);
+        c.exchange(
+            "MFMT 20170714024000 up.bin",
+            "213 Modify=20170714024000; up.bin",
+        );
+        c.exchange("XMD5 up.bin", "500 XMD5 not understood");
+        c.exchange("SIZE up.bin", &format!("213 {}", w.len()));
+        // The server did not keep the time it was given.
+        c.exchange("MDTM up.bin", "213 20200101000000");
+    });
+    let dir = tmpdir("umtime");
+    let src = dir.join("up.bin");
+    std::fs::write(&src, &want).unwrap();
+    let f = std::fs::OpenOptions::new().write(true).open(&src).unwrap();
+    f.set_modified(std::time::UNIX_EPOCH + Duration::from_secs(1_500_000_000))
+        .unwrap();
+    drop(f);
+    let mut s = session(&server);
+    let o = FileOptions {
+        verify: true,
+        keep_mtime: true,
+        ..opts()
+    };
+    let e = s.upload_file(&src, "up.bin", o).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Verify, "{e}");
+    assert!(e.to_string().contains("modification time"), "{e}");
+    server.finish();
+}

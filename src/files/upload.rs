@@ -259,8 +259,9 @@ fn finish(
     let Some(p) = plan else {
         return Ok(());
     };
-    verify::compare(s, dest, p, digests, meta.len(), Original::Local)?;
-    if let (Some(secs), true) = (mtime, digests.is_none()) {
+    let checked = verify::compare(s, dest, p, digests, meta.len(), Original::Local)?;
+    // Checked by size only (no digest, or none understood): the time too.
+    if let (Some(secs), verify::Checked::Size) = (mtime, checked) {
         let theirs = s.mdtm(dest)?;
         if theirs != secs {
             return Err(verify::mismatch(

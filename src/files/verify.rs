@@ -205,14 +205,14 @@ pub(crate) fn checksum(
                 .get("HASH")
                 .is_some_and(|p| hash_algos(p).contains(&a));
             if hash_has {
-                Plan {
-                    hash: Some(a),
-                    x: vec![a],
+                if let Some(d) = by_hash(s, path, a)? {
+                    return Ok((a, d));
                 }
-            } else {
-                let reply = s.send_void(&format!("{} {path}", a.x_command()))?;
-                return parse_x_reply(&reply, a).map(|d| (a, d));
             }
+            // Its X command, advertised or not: its refusal is the error
+            // (rather than a vague "not understood").
+            let reply = s.send_void(&format!("{} {path}", a.x_command()))?;
+            return parse_x_reply(&reply, a).map(|d| (a, d));
         }
     };
     match remote_digest(s, path, &plan)? {
@@ -247,6 +247,16 @@ pub(crate) fn mismatch(what: &str, path: &str, server: &str, local: &str, orig: 
     Error::Verify(format!("{what} of {path}: expected {exp}, got {got}"))
 }
 
+/// How [`compare`] checked a copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Checked {
+    /// By a digest (HASH or an X command).
+    Digest,
+    /// By SIZE: no digest was planned, or the server understood none of
+    /// the commands it advertised.
+    Size,
+}
+
 /// Compares the copy with the server: by digest when the plan has a
 /// command the server understands, else by SIZE. `remote` is the path on
 /// the server; `local_size` the local file's size.
@@ -257,7 +267,7 @@ pub(crate) fn compare(
     digests: Option<&Digests>,
     local_size: u64,
     orig: Original,
-) -> Result<()> {
+) -> Result<Checked> {
     if let Some(d) = digests {
         if let Some((algo, theirs)) = remote_digest(s, remote, plan)? {
             let ours = d
@@ -266,7 +276,7 @@ pub(crate) fn compare(
             if ours != theirs {
                 return Err(mismatch(algo.name(), remote, &theirs, &ours, orig));
             }
-            return Ok(());
+            return Ok(Checked::Digest);
         }
     }
     let reply = s.send_void(&format!("SIZE {remote}"))?;
@@ -286,7 +296,7 @@ pub(crate) fn compare(
             orig,
         ));
     }
-    Ok(())
+    Ok(Checked::Size)
 }
 
 #[cfg(test)]
