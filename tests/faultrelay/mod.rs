@@ -44,6 +44,8 @@ pub struct Relay {
     /// The control port on [`RELAY_IP`].
     pub port: u16,
     fault: Arc<Mutex<Fault>>,
+    /// A fault for the next data connection only (see [`Relay::set_next`]).
+    next: Arc<Mutex<Option<Fault>>>,
 }
 
 fn reset(s: &TcpStream) {
@@ -160,6 +162,8 @@ impl Relay {
             })
             .collect();
         let f = fault.clone();
+        let next = Arc::new(Mutex::new(None));
+        let n = next.clone();
         std::thread::spawn(move || loop {
             let mut idle = true;
             for (p, l) in &listeners {
@@ -167,7 +171,8 @@ impl Relay {
                     idle = false;
                     client.set_nonblocking(false).unwrap();
                     let upstream = SocketAddr::from(([127, 0, 0, 1], *p));
-                    let fault = *f.lock().unwrap();
+                    let once = n.lock().unwrap().take();
+                    let fault = once.unwrap_or(*f.lock().unwrap());
                     relay_data(client, upstream, fault);
                 }
             }
@@ -175,11 +180,17 @@ impl Relay {
                 std::thread::sleep(Duration::from_millis(1));
             }
         });
-        Relay { port, fault }
+        Relay { port, fault, next }
     }
 
     /// Applies `f` to the data connections accepted from now on.
     pub fn set(&self, f: Fault) {
         *self.fault.lock().unwrap() = f;
+    }
+
+    /// Applies `f` to the next data connection only; the ones after it
+    /// get what [`Relay::set`] says.
+    pub fn set_next(&self, f: Fault) {
+        *self.next.lock().unwrap() = Some(f);
     }
 }
