@@ -35,7 +35,7 @@ LIBFTP = {
           ("libftp-cb", "ftp_retrbinary bs 1 MiB + write(2)", True),
           ("libftp-fd-buf", "for comparison: ftp_retr_to_fd, zero-copy never (256 KiB buffer)",
            False),
-          ("libftp-file", "ftp_download_file (flags 0: temporary name, renamed)", True),
+          ("libftp-file", "ftp_download_file (flags 0)", True),
           ("libftp-file-verify", "ftp_download_file, FTP_VERIFY (buffered, hashed or sized)",
            False)],
     "c": [("libftp-fd", "ftp_stor_from_fd (default on loopback: 64 KiB buffer)", True),

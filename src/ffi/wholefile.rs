@@ -87,7 +87,9 @@ unsafe fn path_arg<'a>(p: *const c_char, what: &str) -> Result<&'a Path> {
 ///   `.NAME.part` (a fixed name): an existing one is resumed, and it is
 ///   kept when the call fails (so the next call with the same flags goes
 ///   on from there), except after a verification failure, which removes
-///   it. Files are not fsync'ed.
+///   it. The complete copy is fsync'ed before the rename, and its
+///   directory after it, so a crash leaves the old file or the whole new
+///   one.
 ///
 /// With `ftp_set_retry` a transient failure reconnects and resumes from
 /// what was written. The file is closed before the call returns.

@@ -74,6 +74,19 @@ pub(crate) fn file_name(target: &Path) -> Result<String> {
         .ok_or_else(|| Error::InvalidArgument(format!("{} names no file", target.display())))
 }
 
+/// Makes a rename into `target`'s directory durable (fsync of the
+/// directory); best effort: a file system that cannot sync a directory
+/// changes nothing for the caller.
+pub fn sync_dir(target: &std::path::Path) {
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -92,13 +92,19 @@ pub(crate) fn download(
     };
     let result = fetch(s, remote, &mut file, opts, plan.as_ref(), &restore).and_then(|()| {
         if opts.atomic {
+            // On the disk before it takes the target's name: a crash
+            // leaves the old file or the whole new one, never a part.
+            file.sync_all()
+                .map_err(|e| local_io(format!("syncing {}", path.display()), e))?;
             drop(file);
             std::fs::rename(&path, local).map_err(|e| {
                 local_io(
                     format!("renaming {} to {}", path.display(), local.display()),
                     e,
                 )
-            })
+            })?;
+            atomic::sync_dir(local);
+            Ok(())
         } else {
             Ok(())
         }
