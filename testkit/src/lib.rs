@@ -9,6 +9,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 pub mod scenarios;
+pub mod wan;
 
 /// The FEAT reply of [`Conn::greet_and_login`]: two features, not UTF8, so
 /// the client sends no `OPTS UTF8 ON` after logging in.
