@@ -103,6 +103,7 @@ impl WanProxy {
         pasv: RangeInclusive<u16>,
         cfg: WanConfig,
     ) -> io::Result<WanProxy> {
+        raise_open_files_limit();
         let ctl = TcpListener::bind((listen, 0))?;
         let port = ctl.local_addr()?.port();
         let mut listeners = vec![(control, ctl)];
@@ -370,4 +371,17 @@ fn write_side(
         }
     }
     budget.close();
+}
+
+/// Raises this process's soft limit of open files to its hard limit
+/// (best effort): a proxy holds a listener per passive port (1000 for the
+/// test vsftpd) plus four descriptors per relayed connection, beyond the
+/// common default soft limit of 1024.
+fn raise_open_files_limit() {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) {
+        if soft < hard {
+            let _ = setrlimit(Resource::RLIMIT_NOFILE, hard, hard);
+        }
+    }
 }
