@@ -2,7 +2,7 @@
  * libftp: an FTP client engine with Python ftplib's feature set, as a C library.
  *
  * Conventions (see README.md):
- *  - Opaque handles: ftp_session, ftp_transfer, ftp_tls_config. Made by *_new /
+ *  - Opaque handles: ftp_session, ftp_transfer, ftp_tls_config, ftp_pool. Made by *_new /
  *    ftp_transfercmd, released by *_free / ftp_transfer_close. *_free(NULL)
  *    and ftp_transfer_close(NULL) are no-ops.
  *  - Every fallible function returns ftp_result; FTP_OK is 0. A NULL pointer
@@ -179,6 +179,10 @@ typedef enum ftp_entry_type {
   // ("unknown") are set.
   FTP_ENTRY_UNKNOWN = 4,
 } ftp_entry_type;
+
+// A pool of up to N sessions to one server, shared by many threads. Made
+// by `ftp_pool_new`, released by `ftp_pool_free`.
+typedef struct ftp_pool ftp_pool;
 
 // An FTP session (Python ftplib's `FTP` object). Create it with
 // `ftp_session_new`, release it with `ftp_session_free`. Use it from one
@@ -593,6 +597,87 @@ enum ftp_result ftp_rmd(struct ftp_session *s, const char *dirname);
 // vsftpd refuse SIZE in ASCII mode). `*size_out` = the size for a 213
 // reply, -1 for another 1xx-3xx reply.
 enum ftp_result ftp_size(struct ftp_session *s, const char *filename, int64_t *size_out);
+
+// A pool of up to `max_sessions` sessions to the server of `url`, for
+// use from many threads at once. Nothing is connected yet: each session
+// is opened when a call first needs it (no idle one, fewer than
+// `max_sessions` open), then reused.
+//
+// `url`: `ftp://[user[:password]@]host[:port][/path]` (plain FTP, port
+// 21), `ftpes://...` (explicit FTPS: AUTH TLS, port 21), `ftps://...`
+// (implicit FTPS, port 990). Scheme case-insensitive; `%XX` escapes in
+// the user, password and path (decoded text UTF-8, no `%00`); IPv6
+// addresses in brackets (`ftp://[::1]:2121/`); no user (or an empty one)
+// means `anonymous`. Each session connects, logs in (FTPS: secures the
+// control connection and protects data connections with PBSZ 0 + PROT P)
+// and, when the URL has a path, changes to it with `CWD`: `ftp://h/pub`
+// makes `pub` (relative to the login directory) the pool's directory,
+// `ftp://h//srv/x` the absolute `/srv/x`; remote paths given to the pool
+// are relative to it. Each session's timeout is 30 s, and a call waits at
+// most that long for a free session when all are busy
+// (`FTP_ERROR_TIMEOUT`).
+//
+// `tls` (FTPS URLs only; NULL = defaults: system CAs, host name checked)
+// is copied now: later changes to it do not affect the pool. Every
+// session resumes its control connection's TLS session on its data
+// connections (servers that require it work).
+//
+// Returns NULL when `url` is NULL or malformed, or `max_sessions` is 0:
+// `ftp_pool_last_error(NULL)` then tells why, on the calling thread.
+struct ftp_pool *ftp_pool_new(const char *url,
+                              const struct ftp_tls_config *tls,
+                              unsigned int max_sessions);
+
+// Releases the pool: its idle sessions are closed (without QUIT). Call it
+// only when no other call on the pool runs (in any thread).
+// `ftp_pool_free(NULL)` does nothing.
+void ftp_pool_free(struct ftp_pool *p);
+
+// A sentence describing why the calling thread's last call on `p` failed,
+// "" if it succeeded (or made none). Each thread sees its own: two threads
+// failing differently on one pool each read their own text. Owned by the
+// pool: valid until the calling thread's next call on `p`, or its free.
+//
+// `p` NULL: why the calling thread's last `ftp_pool_new` returned NULL
+// ("" if it succeeded), valid until that thread's next `ftp_pool_new`.
+const char *ftp_pool_last_error(const struct ftp_pool *p);
+
+// Reports the progress of every transfer of every session the pool
+// lends from now on, as `ftp_set_progress_callback` does for one
+// session (same reports, same `interval_ms`, non-zero from `cb` stops
+// that transfer with `FTP_ERROR_CALLBACK`); NULL `cb` turns reports off.
+// `cb` runs on the thread whose call uses the session, so with several
+// threads it may run in several at once: `userdata` must be safe to use
+// from all of them (atomics or a lock). Returns `FTP_OK`, or
+// `FTP_ERROR_INVALID_ARGUMENT` for a NULL pool.
+enum ftp_result ftp_pool_set_progress_callback(struct ftp_pool *p,
+                                               ftp_progress_cb cb,
+                                               void *userdata,
+                                               uint32_t interval_ms);
+
+// `ftp_download_file` over the pool: borrows a session (an idle one, a
+// new one, or waits for one as `ftp_pool_new` says), downloads `remote`
+// (relative to the URL's directory) into `local_path` with the same
+// `flags` (`FTP_RESUME`, `FTP_VERIFY`, `FTP_CREATE_DIRS`,
+// `FTP_KEEP_MTIME`, `FTP_ATOMIC`) and returns the session. Any number of
+// threads may call it at once on one pool. A session whose connection
+// failed during the call (a closed connection, a socket or local I/O
+// error, a timeout, a protocol or TLS error) is closed instead of
+// returned, and a later call opens a replacement. The failure's text:
+// `ftp_pool_last_error(p)` on the same thread. (An addition to the
+// contract's pool API, until `ftp_pool_mirror`.)
+enum ftp_result ftp_pool_download_file(struct ftp_pool *p,
+                                       const char *remote,
+                                       const char *local_path,
+                                       unsigned int flags);
+
+// `ftp_upload_file` over the pool: uploads the local file `local_path` to
+// `remote` on a borrowed session, `flags` and sessions as for
+// `ftp_pool_download_file`. (An addition to the contract's pool API.)
+enum ftp_result ftp_pool_upload_file(struct ftp_pool *p,
+                                     const char *local_path,
+                                     const char *remote,
+                                     unsigned int flags);
 
 // Reports the progress of every transfer of the session to `cb`:
 // `ftp_retrbinary`, `ftp_retrlines`, `ftp_storbinary`, `ftp_storlines`,

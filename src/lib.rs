@@ -18,6 +18,7 @@ pub mod files;
 pub mod line_reader;
 pub mod listing;
 pub mod parse;
+pub mod pool;
 pub mod progress;
 pub mod reply;
 pub mod reply_reader;
@@ -25,6 +26,7 @@ pub mod session;
 pub mod stream;
 mod sys;
 pub mod tls;
+pub mod url;
 pub mod zerocopy;
 
 mod ffi;
@@ -36,9 +38,11 @@ pub use error::{Error, ErrorKind, Result};
 pub use features::Features;
 pub use files::{FileOptions, HashAlgo, RetryPolicy};
 pub use listing::{Entry, EntryType, Fact, Format, MlsdEntry, Mtime};
+pub use pool::{Pool, PooledSession};
 pub use progress::{Progress, ProgressInfo, ProgressSink};
 pub use reply::Reply;
 pub use session::{ListMethod, Session, Settings, ZeroCopy};
+pub use url::FtpUrl;
 
 /// The library version (from Cargo.toml).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

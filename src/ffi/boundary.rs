@@ -2,6 +2,7 @@
 //! boundary, and recording the outcome for `ftp_last_error`.
 
 use super::handle::{ftp_session, Outputs, SessionInner, FREE_REQUESTED};
+use super::pool_handle::ftp_pool;
 use super::result::ftp_result;
 use super::transfer_handle::ftp_transfer;
 use crate::error::{Error, Result};
@@ -229,6 +230,32 @@ pub(crate) fn with_transfer(
             ftp_result::FTP_ERROR_INTERNAL
         }
     }
+}
+
+/// Runs `f` on the pool behind `p`: NULL gives `FTP_ERROR_INVALID_ARGUMENT`
+/// (nothing recorded), a panic `FTP_ERROR_INTERNAL`; the outcome is
+/// recorded as the calling thread's last error of the pool. Any number of
+/// threads may be inside calls on one pool at once (`Pool` is `Sync`).
+pub(crate) fn with_pool(
+    p: *const ftp_pool,
+    f: impl FnOnce(&crate::pool::Pool) -> Result<()>,
+) -> ftp_result {
+    if p.is_null() {
+        return ftp_result::FTP_ERROR_INVALID_ARGUMENT;
+    }
+    // SAFETY: non-NULL handles come from ftp_pool_new and stay valid until
+    // ftp_pool_free, which the contract forbids while any call runs on it.
+    // Only shared references are made: the pool is Sync.
+    let pool = unsafe { &*p };
+    let outcome = catch_unwind(AssertUnwindSafe(|| f(&pool.core)))
+        .unwrap_or_else(|panic| Err(Error::Internal(format!("panic: {}", panic_text(&*panic)))));
+    let code = match &outcome {
+        Ok(()) => ftp_result::FTP_OK,
+        Err(e) => ftp_result::from(e),
+    };
+    // Recording only copies a string; guard it as well.
+    guard((), || pool.record(outcome.as_ref().err()));
+    code
 }
 
 /// Runs a constructor or destructor-like function without letting a panic out.

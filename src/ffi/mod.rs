@@ -16,6 +16,8 @@ pub mod fd_transfers;
 pub mod features;
 pub mod files;
 pub mod handle;
+pub mod pool;
+pub mod pool_handle;
 pub mod progress;
 pub mod result;
 pub mod settings;

@@ -37,6 +37,13 @@ pub struct ftp_tls_config {
     last_error: RwLock<CString>,
 }
 
+impl ftp_tls_config {
+    /// A copy of the settings (None after an internal error poisoned them).
+    pub(crate) fn snapshot(&self) -> Option<TlsConfig> {
+        self.inner.read().ok().map(|c| c.clone())
+    }
+}
+
 /// Runs a setter on the config behind `c` (NULL gives
 /// `FTP_ERROR_INVALID_ARGUMENT`) inside the panic boundary, and records its
 /// failure for `ftp_tls_config_last_error`.

@@ -15,7 +15,7 @@ use std::path::Path;
 use std::time::Duration;
 
 /// The flags as options; an unknown bit is refused.
-fn options(flags: c_uint) -> Result<FileOptions> {
+pub(crate) fn options(flags: c_uint) -> Result<FileOptions> {
     let known = FTP_RESUME | FTP_VERIFY | FTP_CREATE_DIRS | FTP_KEEP_MTIME | FTP_ATOMIC;
     if flags & !known != 0 {
         return Err(Error::InvalidArgument(format!(
@@ -37,7 +37,7 @@ fn options(flags: c_uint) -> Result<FileOptions> {
 ///
 /// # Safety
 /// `p` is NULL or a NUL-terminated string alive for `'a`.
-unsafe fn path_arg<'a>(p: *const c_char, what: &str) -> Result<&'a Path> {
+pub(crate) unsafe fn path_arg<'a>(p: *const c_char, what: &str) -> Result<&'a Path> {
     if p.is_null() {
         return Err(Error::InvalidArgument(format!("{what} is NULL")));
     }

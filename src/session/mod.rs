@@ -12,6 +12,7 @@ mod fd_transfers;
 mod features;
 mod files;
 mod listings;
+mod liveness;
 mod metadata;
 mod progress;
 mod settings;
