@@ -679,6 +679,40 @@ enum ftp_result ftp_pool_upload_file(struct ftp_pool *p,
                                      const char *remote,
                                      unsigned int flags);
 
+// Downloads `remote` (relative to the URL's directory) into `local_path`
+// in up to `segments` parts fetched at once, each on its own session of
+// the pool: `REST start` + `RETR`, the part's bytes written at their
+// offset into a file preallocated to the remote size, and the transfer
+// stopped once the part is complete (the server's 426 for that stop is
+// expected and leaves the session usable). When a part finishes early,
+// its session takes the upper half of the part with the most bytes left
+// (parts are rebalanced, so one slow connection does not hold the rest
+// back). Parts beyond what the pool can lend at once (`max_sessions`,
+// less the sessions other threads hold) are fetched by the sessions it
+// did lend, one after another: the call never waits for more.
+//
+// One stream instead (`ftp_pool_download_file` with the same flags) when
+// `segments` is 0 or 1, when the server's FEAT lacks `REST STREAM`, when
+// it does not answer SIZE, when the file is smaller than 1 MiB, and with
+// `FTP_RESUME` (resuming continues one partial file from its end).
+//
+// `flags`: `FTP_VERIFY` compares the finished file with the server
+// (HASH or an X command when advertised, else SIZE; the local digest is
+// computed by reading the finished file once, since parts arrive out of
+// order), `FTP_ATOMIC` writes `.NAME.part-XXXXXXXX` next to the target
+// and renames it over the target once complete and verified (removed on
+// failure), `FTP_CREATE_DIRS`, `FTP_KEEP_MTIME` as for
+// `ftp_download_file`. On failure, the first part's error is returned and
+// the other parts stop; without `FTP_ATOMIC` the local file is cut to the
+// bytes complete from its start (never left full-size with holes), so a
+// later `FTP_RESUME` download can continue it. The failure's text:
+// `ftp_pool_last_error(p)` on the same thread.
+enum ftp_result ftp_pool_download_segmented(struct ftp_pool *p,
+                                            const char *remote,
+                                            const char *local_path,
+                                            unsigned int segments,
+                                            unsigned int flags);
+
 // Reports the progress of every transfer of the session to `cb`:
 // `ftp_retrbinary`, `ftp_retrlines`, `ftp_storbinary`, `ftp_storlines`,
 // `ftp_retr_to_fd`, `ftp_stor_from_fd` (zero-copy included) and the

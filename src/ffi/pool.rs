@@ -1,7 +1,7 @@
 //! Many sessions to one server: `ftp_pool_new`, `ftp_pool_free`,
 //! `ftp_pool_last_error`, `ftp_pool_set_progress_callback`, and the
-//! whole-file transfers over a pool, `ftp_pool_download_file` and
-//! `ftp_pool_upload_file`.
+//! whole-file transfers over a pool, `ftp_pool_download_file`,
+//! `ftp_pool_upload_file` and `ftp_pool_download_segmented`.
 
 use super::boundary::{guard, with_pool};
 use super::pool_handle::{ftp_pool, new_error, set_new_error};
@@ -204,6 +204,52 @@ pub extern "C" fn ftp_pool_upload_file(
         let remote = unsafe { arg(remote, "remote") }?;
         let opts = options(flags)?;
         pool.session()?.run(|s| s.upload_file(local, remote, opts))
+    })
+}
+
+/// Downloads `remote` (relative to the URL's directory) into `local_path`
+/// in up to `segments` parts fetched at once, each on its own session of
+/// the pool: `REST start` + `RETR`, the part's bytes written at their
+/// offset into a file preallocated to the remote size, and the transfer
+/// stopped once the part is complete (the server's 426 for that stop is
+/// expected and leaves the session usable). When a part finishes early,
+/// its session takes the upper half of the part with the most bytes left
+/// (parts are rebalanced, so one slow connection does not hold the rest
+/// back). Parts beyond what the pool can lend at once (`max_sessions`,
+/// less the sessions other threads hold) are fetched by the sessions it
+/// did lend, one after another: the call never waits for more.
+///
+/// One stream instead (`ftp_pool_download_file` with the same flags) when
+/// `segments` is 0 or 1, when the server's FEAT lacks `REST STREAM`, when
+/// it does not answer SIZE, when the file is smaller than 1 MiB, and with
+/// `FTP_RESUME` (resuming continues one partial file from its end).
+///
+/// `flags`: `FTP_VERIFY` compares the finished file with the server
+/// (HASH or an X command when advertised, else SIZE; the local digest is
+/// computed by reading the finished file once, since parts arrive out of
+/// order), `FTP_ATOMIC` writes `.NAME.part-XXXXXXXX` next to the target
+/// and renames it over the target once complete and verified (removed on
+/// failure), `FTP_CREATE_DIRS`, `FTP_KEEP_MTIME` as for
+/// `ftp_download_file`. On failure, the first part's error is returned and
+/// the other parts stop; without `FTP_ATOMIC` the local file is cut to the
+/// bytes complete from its start (never left full-size with holes), so a
+/// later `FTP_RESUME` download can continue it. The failure's text:
+/// `ftp_pool_last_error(p)` on the same thread.
+#[no_mangle]
+pub extern "C" fn ftp_pool_download_segmented(
+    p: *mut ftp_pool,
+    remote: *const c_char,
+    local_path: *const c_char,
+    segments: c_uint,
+    flags: c_uint,
+) -> ftp_result {
+    with_pool(p, |pool| {
+        // SAFETY: remote and local_path are NULL or C strings (contract).
+        let remote = unsafe { arg(remote, "remote") }?;
+        // SAFETY: as above.
+        let local = unsafe { path_arg(local_path, "local_path") }?;
+        let opts = options(flags)?;
+        pool.download_segmented(remote, local, segments, opts)
     })
 }
 

@@ -250,7 +250,7 @@ fn once(
 }
 
 /// The remote file's modification time: MDTM, else what MLST (stat) says.
-fn remote_mtime(s: &mut Session, remote: &str) -> Result<i64> {
+pub(crate) fn remote_mtime(s: &mut Session, remote: &str) -> Result<i64> {
     match s.mdtm(remote) {
         Ok(t) => Ok(t),
         Err(mdtm_err @ (Error::Perm(_) | Error::Proto(_))) => match s.stat(remote) {

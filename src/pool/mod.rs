@@ -26,6 +26,7 @@
 
 mod borrowed;
 mod open;
+mod segmented;
 mod state;
 
 pub use borrowed::PooledSession;
@@ -154,6 +155,17 @@ impl Pool {
     /// open a new session (connect, TLS, login, CWD) is returned as is and
     /// frees its place.
     pub fn session(&self) -> Result<PooledSession> {
+        self.lend(true)
+            .and_then(|s| s.ok_or_else(|| Error::Internal("no session lent".into())))
+    }
+
+    /// Like [`Pool::session`], but never waits: `Ok(None)` when every
+    /// session is lent and no more may be opened.
+    pub fn try_session(&self) -> Result<Option<PooledSession>> {
+        self.lend(false)
+    }
+
+    fn lend(&self, wait: bool) -> Result<Option<PooledSession>> {
         let shared = &self.shared;
         let mut st = shared.lock();
         let deadline = st.timeout.map(|t| Instant::now() + t);
@@ -163,7 +175,7 @@ impl Pool {
                     let (sink, every) = (st.progress.clone(), st.progress_interval);
                     drop(st);
                     apply_progress(&mut s, sink, every);
-                    return Ok(PooledSession::new(s, shared.clone()));
+                    return Ok(Some(PooledSession::new(s, shared.clone())));
                 }
                 // Closed by the server while idle: its place is free.
                 st.open -= 1;
@@ -178,13 +190,16 @@ impl Pool {
                     Ok(mut s) => {
                         shared.lock().opened += 1;
                         apply_progress(&mut s, sink, every);
-                        Ok(PooledSession::new(s, shared.clone()))
+                        Ok(Some(PooledSession::new(s, shared.clone())))
                     }
                     Err(e) => {
                         shared.release_place();
                         Err(e)
                     }
                 };
+            }
+            if !wait {
+                return Ok(None);
             }
             st = match deadline {
                 None => shared.returned.wait(st).unwrap_or_else(|p| p.into_inner()),
