@@ -14,12 +14,16 @@
  *   4. per-thread errors: two threads fail differently on one pool at the
  *      same time (a missing remote file: FTP_ERROR_PERM; an unknown flag:
  *      FTP_ERROR_INVALID_ARGUMENT) and each reads its own text, after both
- *      failed; a third thread that succeeded reads "".
+ *      failed; a third thread that succeeded reads "";
+ *   5. ftp_pool_download_segmented, 4 segments with FTP_VERIFY, of a file of
+ *      5 MiB + 7 bytes written into pub/ (a size 4 does not divide),
+ *      byte-exact.
  */
 #include "testutil.h"
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -153,6 +157,8 @@ int main(void)
     CHECK(NULL, strstr(ftp_pool_last_error(NULL), "unterminated '['") != NULL);
     CHECK_RES(NULL, ftp_pool_download_file(NULL, "a", "/tmp/x", 0), FTP_ERROR_INVALID_ARGUMENT);
     CHECK_RES(NULL, ftp_pool_upload_file(NULL, "/tmp/x", "a", 0), FTP_ERROR_INVALID_ARGUMENT);
+    CHECK_RES(NULL, ftp_pool_download_segmented(NULL, "a", "/tmp/x", 4, 0),
+              FTP_ERROR_INVALID_ARGUMENT);
     CHECK_RES(NULL, ftp_pool_set_progress_callback(NULL, NULL, NULL, 0),
               FTP_ERROR_INVALID_ARGUMENT);
     ftp_pool_free(NULL);
@@ -228,6 +234,28 @@ int main(void)
     CHECK_INT(NULL, failures, 0);
     CHECK_STR(NULL, ftp_pool_last_error(sh.pool), "");
     pthread_barrier_destroy(&sh.both_failed);
+
+    tu_step("ftp_pool_download_segmented: 4 segments, FTP_VERIFY, 5 MiB + 7 bytes");
+    {
+        size_t odd_len = (5u << 20) + 7, got_len = 0;
+        uint8_t *odd = tu_gen_data(odd_len, 14), *got;
+        char *odd_name = tu_strf("seg-%ld.bin", (long)getpid());
+        char *odd_disk = tu_path(pub, odd_name);
+        char *odd_local = tu_strf("%s/seg.bin", tmpl);
+        tu_write_file(odd_disk, odd, odd_len);
+        CHECK(NULL, chmod(odd_disk, 0644) == 0);
+        CHECK_OK(NULL, ftp_pool_download_segmented(sh.pool, odd_name, odd_local, 4, FTP_VERIFY));
+        CHECK_STR(NULL, ftp_pool_last_error(sh.pool), "");
+        got = tu_read_file(odd_local, &got_len);
+        CHECK(NULL, got != NULL && got_len == odd_len && memcmp(got, odd, odd_len) == 0);
+        free(got);
+        free(odd);
+        unlink(odd_disk);
+        unlink(odd_local);
+        free(odd_disk);
+        free(odd_local);
+        free(odd_name);
+    }
 
     ftp_pool_free(sh.pool);
     for (i = 0; i < NFILES; i++)
