@@ -2,7 +2,9 @@
 //! at 1..8 segments with a size not divisible by them (vsftpd, pyftpdlib),
 //! with VERIFY and ATOMIC, more segments than sessions, sessions reused
 //! after the expected stops, and the one-stream fallback when FEAT lacks
-//! REST STREAM (scripted server).
+//! REST STREAM (scripted server); on a small threaded server, a slow part
+//! rebalanced onto the others, and a failed part stopping the rest with
+//! only a complete prefix left (nothing with ATOMIC).
 
 use ftp::files::FileOptions;
 use ftp::Pool;
@@ -10,6 +12,8 @@ use ftp_testkit::ScriptedServer;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 fn env(key: &str) -> Option<String> {
     let v = std::env::var(key).ok();
@@ -212,5 +216,149 @@ fn without_rest_stream_one_stream_is_used() {
     let retrs: Vec<_> = got.iter().filter(|c| c.starts_with("RETR")).collect();
     assert_eq!(retrs, ["RETR f.bin"], "{got:?}");
     assert!(!got.iter().any(|c| c.starts_with("REST")), "{got:?}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A small threaded server for the rebalancing test: every connection
+/// served at once (the testkit's scripted server serves them in turn).
+/// FEAT advertises REST STREAM; the first connection sends its data
+/// slowly; connection `fail` drops its control connection at RETR
+/// after sending 100 KiB. Returns its port and the log of "conn:REST n" / "conn:RETR".
+fn threaded_server(data: Arc<Vec<u8>>, fail: Option<usize>) -> (u16, Arc<Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader};
+    use std::net::TcpListener;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let log2 = log.clone();
+    std::thread::spawn(move || {
+        for (i, conn) in listener.incoming().enumerate() {
+            let Ok(mut ctl) = conn else { return };
+            let (data, log) = (data.clone(), log2.clone());
+            std::thread::spawn(move || {
+                let mut rd = BufReader::new(ctl.try_clone().unwrap());
+                let say = |ctl: &mut std::net::TcpStream, t: &str| {
+                    let _ = ctl.write_all(format!("{t}\r\n").as_bytes());
+                };
+                say(&mut ctl, "220 threaded");
+                let (mut rest, mut pasv) = (0usize, None);
+                let mut line = String::new();
+                while {
+                    line.clear();
+                    rd.read_line(&mut line).unwrap_or(0) > 0
+                } {
+                    let cmd = line.trim_end().to_string();
+                    let verb = cmd.split(' ').next().unwrap_or("").to_ascii_uppercase();
+                    match verb.as_str() {
+                        "USER" => say(&mut ctl, "331 pass"),
+                        "PASS" => say(&mut ctl, "230 in"),
+                        "FEAT" => say(
+                            &mut ctl,
+                            "211-Features:\r\n SIZE\r\n REST STREAM\r\n211 End",
+                        ),
+                        "TYPE" => say(&mut ctl, "200 ok"),
+                        "SIZE" => say(&mut ctl, &format!("213 {}", data.len())),
+                        "EPSV" => {
+                            let l = TcpListener::bind("127.0.0.1:0").unwrap();
+                            let p = l.local_addr().unwrap().port();
+                            pasv = Some(l);
+                            say(&mut ctl, &format!("229 ok (|||{p}|)"));
+                        }
+                        "REST" => {
+                            rest = cmd[5..].trim().parse().unwrap();
+                            log.lock().unwrap().push(format!("{i}:REST {rest}"));
+                            say(&mut ctl, "350 ok");
+                        }
+                        "RETR" => {
+                            log.lock().unwrap().push(format!("{i}:RETR"));
+                            say(&mut ctl, "150 data");
+                            let (mut d, _) = pasv.take().unwrap().accept().unwrap();
+                            if fail == Some(i) {
+                                let _ = d.write_all(&data[rest..rest + (100 << 10)]);
+                                return;
+                            }
+                            let chunk = if i == 0 { 16 << 10 } else { 256 << 10 };
+                            let mut ok = true;
+                            for piece in data[rest..].chunks(chunk) {
+                                if d.write_all(piece).is_err() {
+                                    ok = false;
+                                    break;
+                                }
+                                if i == 0 {
+                                    std::thread::sleep(Duration::from_millis(20));
+                                }
+                            }
+                            drop(d);
+                            rest = 0;
+                            say(&mut ctl, if ok { "226 done" } else { "426 aborted" });
+                        }
+                        _ => say(&mut ctl, "502 no"),
+                    }
+                }
+            });
+        }
+    });
+    (port, log)
+}
+
+#[test]
+fn a_slow_part_is_rebalanced_onto_the_others() {
+    let data: Arc<Vec<u8>> = Arc::new(
+        (0..(4u64 << 20) + 5)
+            .map(|i| (i.wrapping_mul(40_503) >> 7) as u8)
+            .collect(),
+    );
+    let (port, log) = threaded_server(data.clone(), None);
+    let pool = Pool::new(&format!("ftp://127.0.0.1:{port}"), None, 4).unwrap();
+    let dir = scratch("rebalance");
+    let local = dir.join("r.bin");
+    let start = std::time::Instant::now();
+    pool.download_segmented("r.bin", &local, 4, opts()).unwrap();
+    let took = start.elapsed();
+    assert!(std::fs::read(&local).unwrap() == *data, "differs");
+    let log = log.lock().unwrap().clone();
+    let retrs = log.iter().filter(|l| l.ends_with(":RETR")).count();
+    assert!(retrs > 4, "no part was stolen: {log:?}");
+    // The slow connection alone (16 KiB per 20 ms) would take 1.28 s for
+    // its 1 MiB; with its upper halves taken it sends at most ~512 KiB.
+    assert!(took < Duration::from_millis(1200), "{took:?}: {log:?}");
+    // Nothing was broken by the stops: no session was replaced.
+    assert_eq!(pool.sessions_opened(), 4);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_failed_part_stops_the_others_and_leaves_only_a_complete_prefix() {
+    let data: Arc<Vec<u8>> = Arc::new((0..(4u64 << 20) + 5).map(|i| (i % 241) as u8).collect());
+    // The third connection to open fails in the middle of its part.
+    let (port, _) = threaded_server(data.clone(), Some(2));
+    let pool = Pool::new(&format!("ftp://127.0.0.1:{port}"), None, 4).unwrap();
+    pool.set_timeout(Some(Duration::from_secs(5)));
+    let dir = scratch("fail");
+    let local = dir.join("f.bin");
+    let e = pool
+        .download_segmented("f.bin", &local, 4, opts())
+        .unwrap_err();
+    assert!(
+        matches!(e.kind(), ftp::ErrorKind::Eof | ftp::ErrorKind::Io),
+        "{e}"
+    );
+    let got = std::fs::read(&local).unwrap();
+    assert!(got.len() < data.len(), "left full-size");
+    assert!(
+        got[..] == data[..got.len()],
+        "the prefix kept is not the server's"
+    );
+    // ATOMIC: nothing is left at all.
+    let (port, _) = threaded_server(data.clone(), Some(2));
+    let pool = Pool::new(&format!("ftp://127.0.0.1:{port}"), None, 4).unwrap();
+    let local = dir.join("a.bin");
+    let o = FileOptions {
+        atomic: true,
+        ..opts()
+    };
+    assert!(pool.download_segmented("f.bin", &local, 4, o).is_err());
+    assert!(!local.exists());
+    no_leftovers(&dir);
     std::fs::remove_dir_all(dir).unwrap();
 }
