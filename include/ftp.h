@@ -689,12 +689,13 @@ enum ftp_result ftp_pool_upload_file(struct ftp_pool *p,
 // (parts are rebalanced, so one slow connection does not hold the rest
 // back). Parts beyond what the pool can lend at once (`max_sessions`,
 // less the sessions other threads hold) are fetched by the sessions it
-// did lend, one after another: the call never waits for more.
+// did lend, one after another: the call never waits for more. Parts are
+// at least 256 KiB (a larger `segments` than that allows makes fewer).
 //
 // One stream instead (`ftp_pool_download_file` with the same flags) when
-// `segments` is 0 or 1, when the server's FEAT lacks `REST STREAM`, when
-// it does not answer SIZE, when the file is smaller than 1 MiB, and with
-// `FTP_RESUME` (resuming continues one partial file from its end).
+// `segments` is 0 or 1, when the pool has one session, when the server's
+// FEAT lacks `REST STREAM`, when it does not answer SIZE, when the file
+// is smaller than 1 MiB, and with `FTP_RESUME` (resuming continues one partial file from its end).
 //
 // `flags`: `FTP_VERIFY` compares the finished file with the server
 // (HASH or an X command when advertised, else SIZE; the local digest is

@@ -121,6 +121,13 @@ fn against(url: &str, pub_dir: &Path, tag: &str) {
     small.download_segmented(&name, &local, 6, opts()).unwrap();
     assert!(std::fs::read(&local).unwrap() == data);
     assert!(small.peak_sessions() <= 2);
+    // A huge count asks for parts of at least 256 KiB, threads per session.
+    let local = dir.join("many.bin");
+    small
+        .download_segmented(&name, &local, u32::MAX, opts())
+        .unwrap();
+    assert!(std::fs::read(&local).unwrap() == data);
+    assert!(small.peak_sessions() <= 2);
     // A small file goes in one stream; a missing one fails cleanly.
     let local = dir.join("hello.txt");
     pool.download_segmented("hello.txt", &local, 4, opts())

@@ -7,7 +7,7 @@
 //! [`Pool::download_segmented`] first asks one session for `TYPE I`, the
 //! remote `SIZE` and FEAT. It downloads in one stream, with
 //! [`Session::download_file`] on that session, when any of these holds:
-//! fewer than 2 segments; `resume` asked (a segmented copy has no single
+//! fewer than 2 segments, or a pool of one session; `resume` asked (a segmented copy has no single
 //! "end of what is on disk" to continue from, so resuming is left to the
 //! one-stream path, which does it with REST); FEAT does not advertise
 //! `REST STREAM`; no usable SIZE answer; a file smaller than
@@ -17,7 +17,9 @@
 //! # Parts and rebalancing (lftp #494)
 //! The file `[0, size)` is cut into `segments` ranges of equal length (the
 //! last one takes the remainder), put in a queue. Up to `segments` workers
-//! (threads of one `std::thread::scope`) run, each with its own pooled
+//! (threads of one `std::thread::scope`, no more than the pool's
+//! `max_sessions`; parts are at least 256 KiB, so a huge `segments` makes
+//! fewer) run, each with its own pooled
 //! session: the first worker uses the session that asked SIZE; the others
 //! take a session only if the pool can lend one at once
 //! ([`Pool::try_session`]), so a busy pool gives fewer workers, never a
@@ -180,7 +182,7 @@ impl Pool {
             return Err(Error::InvalidArgument("the remote path is empty".into()));
         }
         let mut first = self.session()?;
-        if segments <= 1 || opts.resume {
+        if segments <= 1 || opts.resume || self.max_sessions() < 2 {
             return first.run(|s| s.download_file(remote, local, opts));
         }
         let size = first.run(|s| probe(s, remote))?;
@@ -274,18 +276,19 @@ fn fetch_parts(
 ) -> Result<Option<PooledSession>> {
     file.set_len(size)
         .map_err(|e| local_io("preallocating the local file".into(), e))?;
-    let n = (segments as u64).min(size) as usize;
-    let each = size / n as u64;
+    // Parts of at least MIN_STEAL bytes; at most one thread per session
+    // the pool may open (more parts than that are queued).
+    let parts = u64::from(segments).min(size / MIN_STEAL).max(1);
+    let each = size / parts;
+    let n = usize::try_from(parts)
+        .unwrap_or(usize::MAX)
+        .min(pool.max_sessions());
     let mut sched = Sched {
         active: vec![None; n],
         ..Sched::default()
     };
-    for i in 0..n as u64 {
-        let end = if i + 1 == n as u64 {
-            size
-        } else {
-            (i + 1) * each
-        };
+    for i in 0..parts {
+        let end = if i + 1 == parts { size } else { (i + 1) * each };
         sched.queue.push_back((i * each, end));
     }
     let sched = Mutex::new(sched);
@@ -339,7 +342,7 @@ fn fetch_parts(
         s.debug_line(
             1,
             &format!(
-                "*segmented* {remote}: {size} bytes, {n} parts, {} stolen",
+                "*segmented* {remote}: {size} bytes, {parts} parts on up to {n} sessions, {} stolen",
                 sched.steals
             ),
         );
