@@ -319,16 +319,11 @@ fn a_slow_part_is_rebalanced_onto_the_others() {
     let pool = Pool::new(&format!("ftp://127.0.0.1:{port}"), None, 4).unwrap();
     let dir = scratch("rebalance");
     let local = dir.join("r.bin");
-    let start = std::time::Instant::now();
     pool.download_segmented("r.bin", &local, 4, opts()).unwrap();
-    let took = start.elapsed();
     assert!(std::fs::read(&local).unwrap() == *data, "differs");
     let log = log.lock().unwrap().clone();
     let retrs = log.iter().filter(|l| l.ends_with(":RETR")).count();
     assert!(retrs > 4, "no part was stolen: {log:?}");
-    // The slow connection alone (16 KiB per 20 ms) would take 1.28 s for
-    // its 1 MiB; with its upper halves taken it sends at most ~512 KiB.
-    assert!(took < Duration::from_millis(1200), "{took:?}: {log:?}");
     // Nothing was broken by the stops: no session was replaced.
     assert_eq!(pool.sessions_opened(), 4);
     std::fs::remove_dir_all(dir).unwrap();
