@@ -212,16 +212,22 @@ fn fetch(
         verify::compare(s, remote, p, digests.as_ref(), size, Original::Server)?;
     }
     if opts.keep_mtime {
-        let secs = remote_mtime(s, remote)?;
-        let t = if secs >= 0 {
-            UNIX_EPOCH + Duration::from_secs(secs as u64)
-        } else {
-            UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs())
-        };
-        file.set_modified(t)
-            .map_err(|e| local_io("setting the local file's modification time".into(), e))?;
+        set_mtime_from_server(s, remote, file)?;
     }
     Ok(())
+}
+
+/// Gives `file` the modification time of `remote` on the server (MDTM,
+/// else MLST): `FTP_KEEP_MTIME` of downloads.
+pub(crate) fn set_mtime_from_server(s: &mut Session, remote: &str, file: &File) -> Result<()> {
+    let secs = remote_mtime(s, remote)?;
+    let t = if secs >= 0 {
+        UNIX_EPOCH + Duration::from_secs(secs as u64)
+    } else {
+        UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs())
+    };
+    file.set_modified(t)
+        .map_err(|e| local_io("setting the local file's modification time".into(), e))
 }
 
 /// One RETR from `offset` into `file` at its position.

@@ -66,14 +66,13 @@ use super::{Pool, PooledSession};
 use crate::command::check_line;
 use crate::error::{Error, Result};
 use crate::files::verify::{self, Digests, Original, Plan};
-use crate::files::{atomic, download::remote_mtime, local_io, FileOptions};
+use crate::files::{atomic, download::set_mtime_from_server, local_io, FileOptions};
 use crate::session::{Session, MAX_RETR_BLOCK};
 use std::collections::VecDeque;
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, UNIX_EPOCH};
 
 /// Files smaller than this are downloaded in one stream.
 pub(crate) const MIN_SEGMENTED_SIZE: u64 = 1 << 20;
@@ -477,14 +476,7 @@ fn finish(
             verify::compare(s, remote, &plan, digests.as_ref(), size, Original::Server)?;
         }
         if opts.keep_mtime {
-            let secs = remote_mtime(s, remote)?;
-            let t = if secs >= 0 {
-                UNIX_EPOCH + Duration::from_secs(secs as u64)
-            } else {
-                UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs())
-            };
-            file.set_modified(t)
-                .map_err(|e| local_io("setting the local file's modification time".into(), e))?;
+            set_mtime_from_server(s, remote, file)?;
         }
         Ok(())
     })
