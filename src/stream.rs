@@ -286,16 +286,7 @@ impl NetStream {
         let limit = self.idle.map(|i| Instant::now() + i);
         let mut first = true;
         loop {
-            if let Some(c) = &self.cancel {
-                c.check()?;
-            }
-            if !std::mem::take(&mut first) {
-                if let Some(t) = tick.as_mut() {
-                    if !t() {
-                        return Err(halted_io());
-                    }
-                }
-            }
+            self.before_slice(&mut first, &mut tick)?;
             let Some(wait) = cancel::next_slice(limit, cancel::SLICE) else {
                 return Err(io::Error::new(
                     io::ErrorKind::TimedOut,
@@ -308,6 +299,22 @@ impl NetStream {
                 other => return other,
             }
         }
+    }
+
+    /// The start of each wait slice: the cancel token, then, after a
+    /// first slice that took nothing, the tick (`false`: [`halted_io`]).
+    fn before_slice(&self, first: &mut bool, tick: &mut Option<Tick<'_>>) -> io::Result<()> {
+        if let Some(c) = &self.cancel {
+            c.check()?;
+        }
+        if !std::mem::take(first) {
+            if let Some(t) = tick.as_mut() {
+                if !t() {
+                    return Err(halted_io());
+                }
+            }
+        }
+        Ok(())
     }
 
     fn transport_read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -334,16 +341,7 @@ impl NetStream {
         };
         let mut first = true;
         loop {
-            if let Some(c) = &self.cancel {
-                c.check()?;
-            }
-            if !std::mem::take(&mut first) {
-                if let Some(t) = tick.as_mut() {
-                    if !t() {
-                        return Err(halted_io());
-                    }
-                }
-            }
+            self.before_slice(&mut first, &mut tick)?;
             let Some(wait) = cancel::next_slice(limit, slice) else {
                 return Err(io::Error::new(
                     io::ErrorKind::TimedOut,

@@ -5,7 +5,7 @@
 
 use super::boundary::{guard, with_pool};
 use super::pool_handle::{ftp_pool, new_error, set_new_error};
-use super::progress::{ftp_progress, ftp_progress_cb};
+use super::progress::{call_progress, ftp_progress_cb};
 use super::result::ftp_result;
 use super::strings::{arg, to_cstring, EMPTY};
 use super::tls::ftp_tls_config;
@@ -133,24 +133,9 @@ pub extern "C" fn ftp_pool_set_progress_callback(
             let ud = SharedPtr(userdata);
             Arc::new(move |p: &Progress<'_>| {
                 let path = to_cstring(p.path.as_bytes());
-                let c = ftp_progress {
-                    path: path.as_ptr(),
-                    bytes: p.bytes,
-                    offset: p.offset,
-                    total: p.total.and_then(|t| i64::try_from(t).ok()).unwrap_or(-1),
-                    elapsed_s: p.elapsed.as_secs_f64(),
-                };
                 let ud = &ud;
-                // SAFETY: the caller registered f with this userdata, usable
-                // from any thread (contract); `c` and `path` outlive the call.
-                let rc = unsafe { f(ud.0, &c) };
-                if rc == 0 {
-                    Ok(())
-                } else {
-                    Err(Error::Callback(format!(
-                        "the progress callback returned {rc}: transfer stopped"
-                    )))
-                }
+                // The caller's userdata is usable from any thread (contract).
+                call_progress(f, ud.0, p, path.as_ptr())
             }) as crate::pool::SharedProgress
         });
         pool.set_progress(sink, Duration::from_millis(u64::from(interval_ms)));

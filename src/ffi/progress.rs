@@ -4,7 +4,7 @@
 use super::boundary::with_session;
 use super::handle::ftp_session;
 use super::result::ftp_result;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::progress::{Progress, ProgressSink};
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::time::Duration;
@@ -35,6 +35,36 @@ pub struct ftp_progress {
 pub type ftp_progress_cb =
     Option<unsafe extern "C" fn(userdata: *mut c_void, p: *const ftp_progress) -> c_int>;
 
+/// The C callback of a progress sink.
+pub(crate) type ProgressFn = unsafe extern "C" fn(*mut c_void, *const ftp_progress) -> c_int;
+
+/// Calls `f` with the report `p` (`path`: `p.path` as a C string, alive
+/// during the call); non-zero stops the transfer.
+pub(crate) fn call_progress(
+    f: ProgressFn,
+    userdata: *mut c_void,
+    p: &Progress<'_>,
+    path: *const c_char,
+) -> Result<()> {
+    let c = ftp_progress {
+        path,
+        bytes: p.bytes,
+        offset: p.offset,
+        total: p.total.and_then(|t| i64::try_from(t).ok()).unwrap_or(-1),
+        elapsed_s: p.elapsed.as_secs_f64(),
+    };
+    // SAFETY: the caller registered f with this userdata; `c` and its
+    // path live until the call returns.
+    let rc = unsafe { f(userdata, &c) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(Error::Callback(format!(
+            "the progress callback returned {rc}: transfer stopped"
+        )))
+    }
+}
+
 /// Reports the progress of every transfer of the session to `cb`:
 /// `ftp_retrbinary`, `ftp_retrlines`, `ftp_storbinary`, `ftp_storlines`,
 /// `ftp_retr_to_fd`, `ftp_stor_from_fd` (zero-copy included) and the
@@ -62,24 +92,8 @@ pub extern "C" fn ftp_set_progress_callback(
             let ud = SendPtr(userdata);
             let mut path = CachedPath::default();
             Box::new(move |p: &Progress<'_>| {
-                let c = ftp_progress {
-                    path: path.get(p.path),
-                    bytes: p.bytes,
-                    offset: p.offset,
-                    total: p.total.and_then(|t| i64::try_from(t).ok()).unwrap_or(-1),
-                    elapsed_s: p.elapsed.as_secs_f64(),
-                };
                 let ud = &ud;
-                // SAFETY: the caller registered f with this userdata; `c`
-                // and its path live until the call returns.
-                let rc = unsafe { f(ud.0, &c) };
-                if rc == 0 {
-                    Ok(())
-                } else {
-                    Err(Error::Callback(format!(
-                        "the progress callback returned {rc}: transfer stopped"
-                    )))
-                }
+                call_progress(f, ud.0, p, path.get(p.path))
             }) as ProgressSink
         });
         s.core
