@@ -138,13 +138,10 @@ SMALL_W=""
 if [ -d "$SMALL_BASE" ] && [ -w "$SMALL_BASE" ]; then
   SMALL_W="$(mktemp -d "$SMALL_BASE/libftp-bench-small.XXXXXX")"
 fi
-SERVERS_PID=""
+# shellcheck source=lib.sh
+. "$REPO/benches/lib.sh"
 cleanup() {
-  if [ -n "$SERVERS_PID" ]; then
-    kill -TERM "$SERVERS_PID" 2>/dev/null || true
-    wait "$SERVERS_PID" 2>/dev/null || true
-  fi
-  rm -rf "$W"
+  bench_cleanup
   if [ -n "$SMALL_W" ]; then rm -rf "$SMALL_W"; fi
 }
 trap cleanup EXIT
@@ -164,19 +161,7 @@ PYBENCH="$REPO/benches/ftplib_bench.py"
 
 # ------------------------------------------------------------ servers
 info "starting vsftpd (plain + explicit FTPS)"
-python3 "$REPO/tests/servers/ftpservers.py" --env-file "$W/servers.env" \
-  --only vsftpd,vsftpds --workdir "$W" >"$W/servers.log" 2>&1 &
-SERVERS_PID=$!
-for _ in $(seq 300); do
-  [ -f "$W/servers.env" ] && break
-  kill -0 "$SERVERS_PID" 2>/dev/null || { cat "$W/servers.log" >&2; SERVERS_PID=""; die "the servers did not start"; }
-  sleep 0.2
-done
-[ -f "$W/servers.env" ] || { cat "$W/servers.log" >&2; die "the servers were not ready within 60 s"; }
-set -a
-# shellcheck disable=SC1091
-. "$W/servers.env"
-set +a
+bench_servers vsftpd,vsftpds
 HOST=$FTP_TEST_VSFTPD_HOST PORT=$FTP_TEST_VSFTPD_PORT PUB="$FTP_TEST_VSFTPD_ROOT/pub"
 THOST=$FTP_TEST_VSFTPDS_HOST TPORT=$FTP_TEST_VSFTPDS_PORT TPUB="$FTP_TEST_VSFTPDS_ROOT/pub"
 CA=$FTP_TEST_TLS_CAFILE

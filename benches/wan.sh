@@ -45,38 +45,18 @@ CARGO="${CARGO:-cargo}"
 command -v "$CARGO" >/dev/null || CARGO="$HOME/.cargo/bin/cargo"
 
 W="$(mktemp -d "${TMPDIR:-/tmp}/libftp-wan.XXXXXX")"
-SERVERS_PID="" PROXY_PID=""
-cleanup() {
-  [ -z "$PROXY_PID" ] || { kill "$PROXY_PID" 2>/dev/null || true; wait "$PROXY_PID" 2>/dev/null || true; }
-  [ -z "$SERVERS_PID" ] || { kill -TERM "$SERVERS_PID" 2>/dev/null || true; wait "$SERVERS_PID" 2>/dev/null || true; }
-  rm -rf "$W"
-}
-trap cleanup EXIT
+# shellcheck source=lib.sh
+. "$REPO/benches/lib.sh"
+trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
 info "cargo build --release (libftp, ftp-wan-proxy)"
-(cd "$REPO" && nice -n 10 "$CARGO" build --release --quiet --lib &&
-  nice -n 10 "$CARGO" build --release --quiet -p ftp-testkit --bin ftp-wan-proxy)
-PROXY="$REPO/target/release/ftp-wan-proxy"
+bench_build_wan
+bench_cc ftpbench
 BIN="$REPO/target/bench"
-mkdir -p "$BIN"
-nice -n 10 "$CC" -O2 -Wall -Wextra -I"$REPO/include" "$REPO/benches/ftpbench.c" \
-  -o "$BIN/ftpbench" -L"$REPO/target/release" -lftp -Wl,-rpath,"$REPO/target/release"
 
 info "starting vsftpd"
-python3 "$REPO/tests/servers/ftpservers.py" --env-file "$W/servers.env" \
-  --only vsftpd --workdir "$W" >"$W/servers.log" 2>&1 &
-SERVERS_PID=$!
-for _ in $(seq 300); do
-  [ -f "$W/servers.env" ] && break
-  kill -0 "$SERVERS_PID" 2>/dev/null || { cat "$W/servers.log" >&2; SERVERS_PID=""; die "the servers did not start"; }
-  sleep 0.2
-done
-[ -f "$W/servers.env" ] || die "vsftpd was not ready within 60 s"
-set -a
-# shellcheck disable=SC1091
-. "$W/servers.env"
-set +a
+bench_servers vsftpd
 PUB="$FTP_TEST_VSFTPD_ROOT/pub"
 mkdir -p "$PUB/wan" "$W/out"
 for i in $(seq -w 1 "$FILES"); do
@@ -99,15 +79,10 @@ printf '%-22s %10s %12s %12s\n' "link" "secs" "ms/file" "RTT/file"
 t=$(for _ in $(seq "$ROUNDS"); do run "$FTP_TEST_VSFTPD_HOST" "$FTP_TEST_VSFTPD_PORT"; done | median)
 awk -v t="$t" -v n="$FILES" 'BEGIN { printf "%-22s %10.3f %12.2f %12s\n", "loopback (no proxy)", t, 1000 * t / n, "-" }'
 for rtt in $RTTS; do
-  args=(--upstream "127.0.0.1:$FTP_TEST_VSFTPD_PORT" --pasv "$FTP_TEST_VSFTPD_PASV_MIN-$FTP_TEST_VSFTPD_PASV_MAX" --rtt-ms "$rtt")
-  [ -z "$RATE" ] || args+=(--rate "$RATE")
-  "$PROXY" "${args[@]}" >"$W/proxy.out" &
-  PROXY_PID=$!
-  for _ in $(seq 100); do grep -q '^PORT=' "$W/proxy.out" && break; sleep 0.05; done
-  pport=$(sed -n 's/^PORT=//p' "$W/proxy.out")
-  [ -n "$pport" ] || die "ftp-wan-proxy did not start"
+  proxy_start "$rtt" "${RATE:-0}" "$FTP_TEST_VSFTPD_PORT" "$FTP_TEST_VSFTPD_PASV_MIN" "$FTP_TEST_VSFTPD_PASV_MAX"
+  pport=$PPORT
   t=$(for _ in $(seq "$ROUNDS"); do run 127.0.0.2 "$pport"; done | median)
-  kill "$PROXY_PID"; wait "$PROXY_PID" 2>/dev/null || true; PROXY_PID=""
+  proxy_stop
   awk -v t="$t" -v n="$FILES" -v r="$rtt" 'BEGIN {
     printf "%-22s %10.3f %12.2f %12s\n", "proxy, RTT " r " ms", t, 1000 * t / n,
       (r > 0) ? sprintf("%.2f", 1000 * t / n / r) : "-" }'

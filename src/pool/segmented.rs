@@ -180,11 +180,12 @@ impl Pool {
         if remote.is_empty() {
             return Err(Error::InvalidArgument("the remote path is empty".into()));
         }
-        let mut first = self.session()?;
         if segments <= 1 || opts.resume || self.max_sessions() < 2 {
-            return first.run(|s| s.download_file(remote, local, opts));
+            return self
+                .session()?
+                .run(|s| s.download_file(remote, local, opts));
         }
-        let size = first.run(|s| probe(s, remote))?;
+        let (mut first, size) = self.probe_while_opening(remote, segments)?;
         let Some(size) = size.filter(|&n| n >= MIN_SEGMENTED_SIZE) else {
             return first.run(|s| s.download_file(remote, local, opts));
         };
@@ -192,17 +193,56 @@ impl Pool {
     }
 }
 
-/// TYPE I, FEAT, SIZE: the size when a segmented download is possible
-/// (REST STREAM advertised, SIZE answered), else `None`.
-fn probe(s: &mut Session, remote: &str) -> Result<Option<u64>> {
-    let rest_stream = s.feature("REST")?.is_some_and(|p| {
+impl Pool {
+    /// The first session and [`probe`]'s answer. When the first session's
+    /// FEAT (read at login) offers `REST STREAM`, up to `segments - 1` more
+    /// sessions (within `max_sessions`) are opened while the first asks
+    /// for the size, and left idle in binary mode, so that the parts do
+    /// not start one connect and login after another. Their failures are
+    /// ignored here: a part's worker that cannot get a session leaves its
+    /// work to the others. When the file turns out too small to segment,
+    /// the extra sessions stay idle in the pool for later calls.
+    fn probe_while_opening(
+        &self,
+        remote: &str,
+        segments: u32,
+    ) -> Result<(PooledSession, Option<u64>)> {
+        let mut first = self.session()?;
+        if !first.run(rest_stream)? {
+            first.run(|s| {
+                s.debug_line(1, "*segmented* no REST STREAM in FEAT: one stream");
+                Ok(())
+            })?;
+            return Ok((first, None));
+        }
+        let extra = usize::try_from(segments)
+            .unwrap_or(usize::MAX)
+            .min(self.max_sessions())
+            .saturating_sub(1);
+        std::thread::scope(|scope| {
+            for _ in 0..extra {
+                scope.spawn(|| {
+                    if let Ok(Some(mut s)) = self.try_session() {
+                        let _ = s.run(|s| s.set_type('I'));
+                    }
+                });
+            }
+            let size = first.run(|s| probe(s, remote))?;
+            Ok((first, size))
+        })
+    }
+}
+
+/// Whether the server's FEAT offers `REST STREAM` (a segment starts with REST).
+fn rest_stream(s: &mut Session) -> Result<bool> {
+    Ok(s.feature("REST")?.is_some_and(|p| {
         p.split_whitespace()
             .any(|w| w.eq_ignore_ascii_case("STREAM"))
-    });
-    if !rest_stream {
-        s.debug_line(1, "*segmented* no REST STREAM in FEAT: one stream");
-        return Ok(None);
-    }
+    }))
+}
+
+/// TYPE I, SIZE: the size when the server answers SIZE, else `None`.
+fn probe(s: &mut Session, remote: &str) -> Result<Option<u64>> {
     s.set_type('I')?;
     match s.size(remote) {
         Ok(n) => Ok(n),
