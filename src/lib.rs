@@ -20,6 +20,7 @@ pub mod listing;
 pub mod parse;
 pub mod pool;
 pub mod progress;
+pub mod proxy;
 pub mod reply;
 pub mod reply_reader;
 pub mod session;

@@ -19,6 +19,7 @@ pub mod handle;
 pub mod pool;
 pub mod pool_handle;
 pub mod progress;
+pub mod proxy;
 pub mod result;
 pub mod settings;
 pub mod strings;

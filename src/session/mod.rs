@@ -15,6 +15,7 @@ mod listings;
 mod liveness;
 mod metadata;
 mod progress;
+mod proxied;
 mod settings;
 mod tls;
 mod transfers;
@@ -52,6 +53,8 @@ struct Control {
     local: SocketAddr,
     /// The host name given to connect (TLS SNI and host name check).
     host: String,
+    /// The way through a proxy, when the connection took one.
+    route: Option<crate::proxy::Route>,
 }
 
 /// What the session knows of the transfer in progress.
@@ -227,7 +230,7 @@ impl Session {
             0 => DEFAULT_PORT,
             p => p,
         };
-        let tcp = self.connect_any(host, port)?;
+        let (tcp, route) = self.open_control(host, port)?;
         self.keep_socket_alive(&tcp)?;
         let peer = tcp
             .peer_addr()
@@ -243,6 +246,7 @@ impl Session {
             peer,
             local,
             host: host.to_string(),
+            route,
         });
         self.closed_because = None;
         self.owed_replies = 0;
@@ -293,7 +297,7 @@ impl Session {
         })
     }
 
-    fn source_addr(&self) -> Result<Option<SocketAddr>> {
+    pub(super) fn source_addr(&self) -> Result<Option<SocketAddr>> {
         let Some((host, port)) = &self.settings.source else {
             return Ok(None);
         };

@@ -22,6 +22,8 @@ pub struct Settings {
     /// they agree): Unix listings' dates without a year are placed
     /// relative to the server's "now".
     pub server_clock_offset: i64,
+    /// The proxy of the connections opened from the next connect on.
+    pub proxy: Option<crate::proxy::ProxyUrl>,
 }
 
 /// When the descriptor transfers move bytes inside the kernel.
@@ -48,6 +50,7 @@ impl Default for Settings {
             trust_pasv_address: false,
             zero_copy: ZeroCopy::Auto,
             server_clock_offset: 0,
+            proxy: None,
         }
     }
 }

@@ -53,16 +53,11 @@ impl Session {
         crate::command::check_line(cmd, "the command")?;
         let (tcp, resp) = if self.settings.passive {
             let addr = self.passive_address()?;
-            let tcp = data::connect_tcp(
-                addr,
-                self.data_source()?,
-                self.settings.timeout,
-                &self.cancel,
-            )
-            .map_err(|e| Error::from_io(&format!("opening the data connection to {addr}"), e))?;
+            let tcp = self.connect_passive(addr)?;
             let resp = self.start_transfer(cmd, rest)?;
             (tcp, resp)
         } else {
+            self.refuse_active_through_proxy()?;
             let local = self.local()?;
             let listener = data::listen(local.ip())?;
             let addr = listener
@@ -155,7 +150,7 @@ impl Session {
         Ok(SocketAddr::new(host, port))
     }
 
-    fn data_source(&self) -> Result<Option<SocketAddr>> {
+    pub(super) fn data_source(&self) -> Result<Option<SocketAddr>> {
         if self.settings.source.is_none() {
             return Ok(None);
         }
