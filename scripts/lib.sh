@@ -115,18 +115,17 @@ _apt_install() {  # _apt_install PKG... (all at once, then one by one)
   rm -f "$log"
 }
 
-# ensure_deps: install what the build, the tests and the demo need, only
-# what is missing (idempotent; quick when everything is there).  Never
-# exits: failures are reported as "could not install X: ..." and listed in
-# DEPS_FAILED; callers decide what is fatal (see need_cmd / need_python).
-ensure_deps() {
-  DEPS_FAILED=""
+# The real proxies of the proxy tests (tests/servers/proxies.py): the
+# SOCKS5 server microsocks and tinyproxy's binary alone (tinyproxy-bin:
+# no daemon is started, unlike the tinyproxy package).
+TEST_PROXY_DEPS="microsocks:microsocks tinyproxy-bin:tinyproxy"
+
+# _ensure_packages package[:command]...: apt-get install those missing. A
+# package counts as present when its command is in PATH (whatever
+# installed it) or dpkg has it.
+_ensure_packages() {
   local missing=() entry pkg cmd
-  # package[:command] -- a package counts as present when its command is in
-  # PATH (whatever installed it) or dpkg has it.
-  for entry in vsftpd:/usr/sbin/vsftpd cmake:cmake valgrind:valgrind \
-               golang-go:go mono-mcs:mcs clang:clang libclang-rt-14-dev: \
-               pkg-config:pkg-config libssl-dev: g++:g++ openssl:openssl; do
+  for entry in "$@"; do
     pkg="${entry%%:*}"
     cmd="${entry#*:}"
     if [ -n "$cmd" ] && command -v "$cmd" >/dev/null 2>&1; then
@@ -141,6 +140,25 @@ ensure_deps() {
     info "missing system packages: ${missing[*]}"
     _apt_install "${missing[@]}"
   fi
+}
+
+# ensure_test_proxies: microsocks and tinyproxy (idempotent; never exits,
+# what failed is in DEPS_FAILED).
+ensure_test_proxies() {
+  # shellcheck disable=SC2086
+  _ensure_packages $TEST_PROXY_DEPS
+}
+
+# ensure_deps: install what the build, the tests and the demo need, only
+# what is missing (idempotent; quick when everything is there).  Never
+# exits: failures are reported as "could not install X: ..." and listed in
+# DEPS_FAILED; callers decide what is fatal (see need_cmd / need_python).
+ensure_deps() {
+  DEPS_FAILED=""
+  # shellcheck disable=SC2086
+  _ensure_packages vsftpd:/usr/sbin/vsftpd cmake:cmake valgrind:valgrind \
+    golang-go:go mono-mcs:mcs clang:clang libclang-rt-14-dev: \
+    pkg-config:pkg-config libssl-dev: g++:g++ openssl:openssl $TEST_PROXY_DEPS
 
   if ! python3 -c 'import pyftpdlib, OpenSSL' >/dev/null 2>&1; then
     info "pip install pyftpdlib pyopenssl"

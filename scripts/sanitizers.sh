@@ -108,6 +108,7 @@ if [ -z "${FTP_TEST_VSFTPD_PORT:-}" ]; then
   need_cmd /usr/sbin/vsftpd "FTP test server"
   ensure_extra_servers
   need_extra_servers
+  ensure_test_proxies  # microsocks, tinyproxy (ftpservers.py starts them too)
   step "start the FTP test servers"
   start_servers "$TMP_DIR/servers.env" --workdir "$TMP_DIR"
 else

@@ -49,7 +49,7 @@ pub(super) fn handshake(
         Some(code) => {
             let hint = match (code, credentials) {
                 (407, None) => " (the proxy wants a user and password: http://user:pass@host:port)",
-                (407, Some(_)) => " (the proxy did not accept the user and password)",
+                (401 | 407, Some(_)) => " (the proxy did not accept the user and password)",
                 _ => "",
             };
             Err(wire.fail(format!(

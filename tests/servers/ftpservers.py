@@ -43,6 +43,10 @@ Servers (all by default; --only picks some):
   pureftpds Pure-FTPd with -Y 3: TLS required on control and data
            connections (reuse not demanded); HOST "localhost".  See
            pureftpd.py.
+  socks5, socks5auth, httpproxy, httpproxyauth
+           not FTP servers: microsocks (SOCKS5) and tinyproxy (HTTP
+           CONNECT) on 127.0.0.1, without and with user/password (see
+           proxies.py).
   ProFTPD and Pure-FTPd run from the .debs unpacked by
   scripts/install-test-servers.sh (see debcache.py: $FTP_TEST_SERVERS_CACHE
   or ~/.cache/libftp-servers); without them those servers fail to start.
@@ -125,7 +129,8 @@ VSFTPD = "/usr/sbin/vsftpd"
 VSFTPD_SSL_REQUEST_CERT = "YES"  # vsftpd's default
 ALL_SERVERS = ("vsftpd", "vsftpd6", "pyftpd", "pyftpds", "vsftpds",
                "vsftpdi", "badcert", "proftpd", "proftpds", "proftpdi",
-               "pureftpd", "pureftpds")
+               "pureftpd", "pureftpds", "socks5", "socks5auth", "httpproxy",
+               "httpproxyauth")
 TLS_SERVERS = ("pyftpds", "vsftpds", "vsftpdi", "badcert", "proftpds",
                "proftpdi", "pureftpds")
 # the `badcert` group: explicit FTPS vsftpd servers with a bad certificate
@@ -1103,6 +1108,10 @@ def main():
                 started(proftpd.start(name, workdir, big, args.log_protocol,
                                       taken, tls if name != "proftpd"
                                       else None))
+            elif name in ("socks5", "socks5auth", "httpproxy",
+                          "httpproxyauth"):
+                import proxies
+                started(proxies.start(name, workdir, taken))
             elif name.startswith("pureftpd"):
                 import pureftpd
                 started(pureftpd.start(name, workdir, big, taken,
