@@ -7,23 +7,14 @@
 //! Without the servers' variables these tests say so and pass, unless
 //! FTP_TEST_REQUIRE_SERVERS=1 (as scripts/test.sh sets), where they fail.
 
+mod realservers;
+
 use ftp::tls::TlsConfig;
 use ftp::{Error, Session};
 use ftp_testkit::proxy::{Kind, TestProxy};
+use realservers::{download, env, pattern, upload};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-
-fn env(key: &str) -> Option<String> {
-    let v = std::env::var(key).ok();
-    if v.is_none() {
-        assert!(
-            std::env::var("FTP_TEST_REQUIRE_SERVERS").as_deref() != Ok("1"),
-            "{key} is not set: start tests/servers/ftpservers.py (scripts/test.sh does)"
-        );
-        eprintln!("SKIP: {key} not set (no test servers, or no microsocks/tinyproxy)");
-    }
-    v
-}
 
 /// `(port, root)` of a vsftpd of the launcher (`VSFTPD`, `VSFTPDS`).
 fn vsftpd(prefix: &str) -> Option<(u16, PathBuf)> {
@@ -52,7 +43,7 @@ fn session(proxy_url: &str) -> Session {
 
 /// Lists pub/, downloads big.bin and (with `upload`) stores a file, all
 /// checked against the server's files: one data connection each.
-fn exercise(s: &mut Session, root: &Path, upload: Option<&str>) {
+fn exercise(s: &mut Session, root: &Path, upload_as: Option<&str>) {
     s.cwd("pub").unwrap();
     let mut names = Vec::new();
     s.nlst(None, |l| {
@@ -63,32 +54,14 @@ fn exercise(s: &mut Session, root: &Path, upload: Option<&str>) {
     for want in ["big.bin", "hello.txt", "lines.txt", "empty.bin", "subdir"] {
         assert!(names.iter().any(|n| n == want), "{want} not in {names:?}");
     }
-    let mut got = Vec::new();
-    s.retrbinary("RETR big.bin", 0, None, |b| {
-        got.extend_from_slice(b);
-        Ok(())
-    })
-    .unwrap();
+    let got = download(s, "big.bin");
     assert!(
         got == std::fs::read(root.join("pub/big.bin")).unwrap(),
         "big.bin differs"
     );
-    if let Some(name) = upload {
-        let data: Vec<u8> = (0..300_000u32).map(|i| (i * 7 + 3) as u8).collect();
-        let mut rest = &data[..];
-        s.storbinary(
-            &format!("STOR {name}"),
-            0,
-            None,
-            |buf| {
-                let n = buf.len().min(rest.len());
-                buf[..n].copy_from_slice(&rest[..n]);
-                rest = &rest[n..];
-                Ok(n)
-            },
-            |_| Ok(()),
-        )
-        .unwrap();
+    if let Some(name) = upload_as {
+        let data = pattern(300_000, 7);
+        upload(s, name, &data);
         let path = root.join("pub").join(name);
         assert!(std::fs::read(&path).unwrap() == data, "{name} differs");
         std::fs::remove_file(path).unwrap();
