@@ -1,13 +1,16 @@
 """Real proxies for the libftp proxy tests (started by ftpservers.py).
 
   socks5         microsocks (Debian package microsocks) on 127.0.0.1, no
-                 authentication: FTP_TEST_SOCKS5_{HOST,PORT}
+                 authentication: FTP_TEST_SOCKS5_{HOST,PORT,ROOT}
   socks5auth     microsocks demanding user/password (RFC 1929):
-                 FTP_TEST_SOCKS5AUTH_{HOST,PORT,USER,PASS}
+                 FTP_TEST_SOCKS5AUTH_{HOST,PORT,ROOT,USER,PASS}
   httpproxy      tinyproxy (Debian package tinyproxy-bin) on 127.0.0.1,
-                 CONNECT to any port: FTP_TEST_HTTPPROXY_{HOST,PORT}
+                 CONNECT to any port: FTP_TEST_HTTPPROXY_{HOST,PORT,ROOT}
   httpproxyauth  tinyproxy with BasicAuth:
-                 FTP_TEST_HTTPPROXYAUTH_{HOST,PORT,USER,PASS}
+                 FTP_TEST_HTTPPROXYAUTH_{HOST,PORT,ROOT,USER,PASS}
+
+ROOT is the proxy's folder (configuration, log), so that the C tests'
+tu_server_env reads a proxy like a server.
 
 Both resolve names themselves (socks5h:// and http:// send them).  They
 run in the foreground on a free port with a configuration in
@@ -110,7 +113,8 @@ def start(name, workdir, taken_ports):
             continue
         taken_ports.add(port)
         key = "FTP_TEST_%s_" % name.upper()
-        srv.env = {key + "HOST": "127.0.0.1", key + "PORT": str(port)}
+        srv.env = {key + "HOST": "127.0.0.1", key + "PORT": str(port),
+                   key + "ROOT": base}
         if auth:
             srv.env.update({key + "USER": USER, key + "PASS": PASSWORD})
         return srv
