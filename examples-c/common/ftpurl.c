@@ -324,6 +324,10 @@ const char ftpx_common_options_help[] =
     "  --timeout SECONDS  give up when the server is silent this long (default 30;\n"
     "                     0 = wait forever)\n"
     "  --active           active mode (PORT/EPRT) instead of passive (PASV/EPSV)\n"
+    "  --proxy URL        connect (control and data) through a proxy:\n"
+    "                     socks5://[user:pass@]host[:port] (names resolved here),\n"
+    "                     socks5h://... (names resolved by the proxy), or\n"
+    "                     http://[user:pass@]host:port (HTTP CONNECT); passive only\n"
     "  --debug            print the FTP conversation on stderr\n"
     "  -q, --quiet        no progress display and no summary line\n"
     "  -h, --help         this help\n"
@@ -416,6 +420,14 @@ int ftpx_parse_common_option(ftpx_opts *o, int argc, char **argv, int *i)
     } else if ((rc = option_value(o, "--cacert", "a PEM file", argc, argv, i, &v)) != 0) {
         if (rc < 0 || parse_cacert(o, v) < 0)
             return -1;
+    } else if ((rc = option_value(o, "--proxy", "a proxy URL", argc, argv, i, &v)) != 0) {
+        if (rc < 0)
+            return -1;
+        if (v[0] == '\0') {
+            fprintf(stderr, "%s: empty --proxy URL\n", o->prog);
+            return -1;
+        }
+        o->proxy = v;
     } else {
         return 0;
     }
@@ -528,6 +540,10 @@ int ftpx_parse_url(const ftpx_opts *o, const char *text, ftpurl *u)
                                 o->cacert != NULL ? "--cacert needs --tls or an ftps:// URL"
                                                   : "--insecure needs --tls or an ftps:// URL",
                                 NULL);
+    }
+    if (o->proxy != NULL && o->active) {
+        ftpurl_free(u);
+        return ftpx_usage_error(o->prog, "--active cannot go through --proxy", NULL);
     }
     return 0;
 }
@@ -678,14 +694,22 @@ ftp_session *ftpx_open(const ftpx_opts *o, const ftpurl *u)
             goto fail;
         }
     }
+    if (o->proxy != NULL) {
+        r = ftp_set_proxy(s, o->proxy);
+        if (r != FTP_OK) {
+            ftpx_report(o, s, "setting the proxy (--proxy)", r);
+            goto fail;
+        }
+    }
 
     v6 = strchr(u->host, ':') != NULL;
     snprintf(hostport, sizeof hostport, "%s%s%s:%u", v6 ? "[" : "", u->host, v6 ? "]" : "",
              (unsigned)u->port);
     r = ftp_connect(s, u->host, u->port);
     if (r != FTP_OK) {
-        snprintf(what, sizeof what, "connecting to %s%s", hostport,
-                 ftpurl_is_implicit_tls(u) ? " (implicit TLS)" : "");
+        snprintf(what, sizeof what, "connecting to %s%s%s", hostport,
+                 ftpurl_is_implicit_tls(u) ? " (implicit TLS)" : "",
+                 o->proxy != NULL ? " through the proxy" : "");
         ftpx_report(o, s, what, r);
         goto fail;
     }

@@ -69,12 +69,15 @@ typedef struct ftpx_opts {
     bool tls;            /* --tls: explicit FTPS (AUTH TLS) on ftp:// URLs */
     const char *cacert;  /* --cacert FILE: extra trusted CAs (PEM), or NULL */
     bool insecure;       /* --insecure: no certificate / host name check    */
+    const char *proxy;   /* --proxy URL: ftp_set_proxy (socks5://, socks5h://,
+                            http://), or NULL                              */
 } ftpx_opts;
 
 void ftpx_opts_init(ftpx_opts *o, const char *prog);
 
 /* Tries the common options at argv[*i] (--timeout S, --timeout=S, --active,
- * --debug, -q, --quiet, --tls, --cacert FILE, --cacert=FILE, --insecure).
+ * --debug, -q, --quiet, --tls, --cacert FILE, --cacert=FILE, --insecure,
+ * --proxy URL, --proxy=URL).
  * Returns 1 when consumed (*i advanced past any value), 0 when argv[*i] is
  * not a common option, -1 on a usage error (message already printed). */
 int ftpx_parse_common_option(ftpx_opts *o, int argc, char **argv, int *i);
@@ -116,7 +119,7 @@ int ftpx_parse_args(const ftpx_tool *t, int argc, char **argv, ftpx_opts *o,
                     const char **pos, int *npos);
 
 /* Parses the URL argument and checks it against the options (--cacert and
- * --insecure need FTPS).  Returns 0, or 2 after printing why (*u is then
+ * --insecure need FTPS; --proxy does not go with --active).  Returns 0, or 2 after printing why (*u is then
  * empty; ftpurl_free on it is harmless). */
 int ftpx_parse_url(const ftpx_opts *o, const char *text, ftpurl *u);
 
