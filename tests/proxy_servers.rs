@@ -130,25 +130,34 @@ fn tls_session(proxy_url: &str) -> Option<Session> {
     Some(s)
 }
 
-/// Explicit FTPS (vsftpd: TLS required, session reuse required) through
-/// `proxy_url`: the TLS handshakes run end to end over the proxied
-/// connections and the data is protected.
-fn ftps_through(proxy_url: &str) {
-    let (Some((port, root)), Some(mut s)) = (vsftpd("VSFTPDS"), tls_session(proxy_url)) else {
+/// FTPS (vsftpd: TLS required, session reuse required; explicit, or
+/// implicit with `VSFTPDI`) through `proxy_url`: the TLS handshakes run end
+/// to end over the proxied connections and the data is protected.
+fn ftps_through(proxy_url: &str, server: &str, upload_as: &str) {
+    let (Some((port, root)), Some(mut s)) = (vsftpd(server), tls_session(proxy_url)) else {
         return;
     };
+    let implicit = server == "VSFTPDI";
+    s.set_implicit_tls(implicit).unwrap();
     s.connect("localhost", port).unwrap();
-    s.auth().unwrap();
+    if !implicit {
+        s.auth().unwrap();
+    }
+    assert!(s.control_secured());
     s.login("anonymous", "x@y", "").unwrap();
     s.prot_p().unwrap();
-    assert!(s.control_secured() && s.data_protected());
-    exercise(&mut s, &root, Some("proxied-tls.bin"));
+    assert!(s.data_protected());
+    exercise(&mut s, &root, Some(upload_as));
 }
 
 #[test]
 fn ftps_through_a_relaying_socks5h_proxy() {
     let p = TestProxy::relay(Kind::Socks5, None);
-    ftps_through(&format!("socks5h://127.0.0.1:{}", p.port()));
+    ftps_through(
+        &format!("socks5h://127.0.0.1:{}", p.port()),
+        "VSFTPDS",
+        "proxied-tls-1.bin",
+    );
     let targets = p.targets();
     if !targets.is_empty() {
         assert_eq!(targets.len(), 4, "{targets:?}");
@@ -162,7 +171,7 @@ fn ftps_through_a_relaying_socks5h_proxy() {
 #[test]
 fn ftps_through_microsocks() {
     if let Some(url) = real_proxy("socks5h", "SOCKS5AUTH") {
-        ftps_through(&url);
+        ftps_through(&url, "VSFTPDS", "proxied-tls-2.bin");
     }
 }
 
@@ -220,6 +229,44 @@ fn real_proxies_refuse_a_wrong_password() {
         assert!(
             text.contains(want) && !text.contains("wrong-secret"),
             "{url}: {text}"
+        );
+    }
+}
+
+#[test]
+fn implicit_ftps_through_a_relaying_http_proxy() {
+    let p = TestProxy::relay(Kind::Http, None);
+    ftps_through(
+        &format!("http://127.0.0.1:{}", p.port()),
+        "VSFTPDI",
+        "proxied-tls-3.bin",
+    );
+    let targets = p.targets();
+    if !targets.is_empty() {
+        assert_eq!(targets.len(), 4, "{targets:?}");
+    }
+}
+
+/// An IPv6 server through socks5:// (the address sent as ATYP 4) and
+/// http:// (CONNECT [::1]:port).
+#[test]
+fn ipv6_server_through_relaying_proxies() {
+    let (Some(port), Some(root)) = (env("FTP_TEST_VSFTPD6_PORT"), env("FTP_TEST_VSFTPD6_ROOT"))
+    else {
+        return;
+    };
+    let port: u16 = port.parse().unwrap();
+    for (kind, scheme) in [(Kind::Socks5, "socks5"), (Kind::Http, "http")] {
+        let p = TestProxy::relay(kind, None);
+        let mut s = session(&format!("{scheme}://127.0.0.1:{}", p.port()));
+        s.connect("::1", port).unwrap();
+        s.login("anonymous", "x@y", "").unwrap();
+        exercise(&mut s, Path::new(&root), None);
+        let targets = p.targets();
+        assert_eq!(targets.len(), 3, "{targets:?}");
+        assert!(
+            targets.iter().all(|t| t.starts_with("[::1]:")),
+            "{targets:?}"
         );
     }
 }
