@@ -301,3 +301,65 @@ fn active_mode_is_refused_and_debug_output_hides_the_password() {
     );
     assert!(!lines.iter().any(|l| l.contains(SECRET)), "{lines:?}");
 }
+
+/// A scripted FTP server and a SOCKS5 proxy that relays the control
+/// connection and hands every data connection to `data`: the listing
+/// fails with the error returned, after which the session is still in
+/// step (PWD answered, no NLST was sent).
+fn failed_data_connection(
+    timeout: Duration,
+    data: impl Fn(std::net::TcpStream) + Send + Sync + 'static,
+) -> Error {
+    let server = ScriptedServer::start(|c| {
+        c.greet_and_login();
+        while let Some(cmd) = c.read_cmd() {
+            match cmd.as_str() {
+                "EPSV" => {
+                    let port = c.open_passive();
+                    c.reply(&format!("229 Entering Extended Passive Mode (|||{port}|)"));
+                }
+                "PWD" => c.reply("257 \"/home\""),
+                "QUIT" => return c.reply("221 bye"),
+                _ => c.reply("200 ok"),
+            }
+        }
+    });
+    let p = TestProxy::scripted(move |n, c| match n {
+        0 => TestProxy::serve(Kind::Socks5, c),
+        _ => data(c),
+    });
+    let mut s = session(&format!("socks5h://127.0.0.1:{}", p.port()));
+    s.connect("localhost", server.port()).unwrap();
+    s.login("anonymous", "x", "").unwrap();
+    s.set_timeout(Some(timeout)).unwrap();
+    let e = s.nlst(None, |_| Ok(())).unwrap_err();
+    assert_eq!(s.pwd().unwrap(), "/home");
+    s.quit().unwrap();
+    let seen = server.finish();
+    assert!(!seen.iter().any(|c| c.starts_with("NLST")), "{seen:?}");
+    e
+}
+
+#[test]
+fn a_refused_or_stalled_data_connection_leaves_the_session_in_step() {
+    let e = failed_data_connection(Duration::from_secs(5), |mut c| {
+        let _ = proxy::socks5_greeting(&mut c);
+        let _ = c.write_all(&[5, 0]);
+        let _ = proxy::socks5_request(&mut c);
+        let _ = c.write_all(&proxy::socks5_reply(2));
+    });
+    assert!(matches!(&e, Error::Io { .. }), "{e:?}");
+    let text = e.to_string();
+    assert!(
+        text.contains("connection not allowed by ruleset (SOCKS5 reply 2)"),
+        "{text}"
+    );
+    let e = failed_data_connection(Duration::from_millis(300), |mut c| {
+        let _ = proxy::socks5_greeting(&mut c);
+        std::thread::sleep(Duration::from_secs(5));
+    });
+    assert!(
+        matches!(&e, Error::Timeout(t) if t.contains("proxy")),
+        "{e:?}"
+    );
+}

@@ -43,6 +43,16 @@ impl TestProxy {
         }))
     }
 
+    /// Serves one connection as [`TestProxy::relay`] does (for scripts
+    /// that relay some connections and not others).
+    pub fn serve(kind: Kind, client: TcpStream) {
+        let targets = Mutex::new(Vec::new());
+        let _ = match kind {
+            Kind::Socks5 => socks5_relay(client, None, &targets),
+            Kind::Http => http_relay(client, None, &targets),
+        };
+    }
+
     /// A proxy whose `n`-th connection (from 0) is handed to `script`.
     pub fn scripted(script: impl Fn(usize, TcpStream) + Send + Sync + 'static) -> TestProxy {
         TestProxy::start(Arc::new(move |n, client, _: &Mutex<Vec<String>>| {
