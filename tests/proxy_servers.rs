@@ -25,7 +25,10 @@ fn vsftpd(prefix: &str) -> Option<(u16, PathBuf)> {
 /// The URL of a real proxy of the launcher (`SOCKS5`, `HTTPPROXYAUTH`...),
 /// with its user and password when it has them.
 fn real_proxy(scheme: &str, prefix: &str) -> Option<String> {
-    let port = env(&format!("FTP_TEST_{prefix}_PORT"))?;
+    let Some(port) = env(&format!("FTP_TEST_{prefix}_PORT")) else {
+        eprintln!("SKIP: no {prefix} proxy (is microsocks/tinyproxy installed? scripts/install-test-servers.sh)");
+        return None;
+    };
     let user = std::env::var(format!("FTP_TEST_{prefix}_USER")).ok();
     let pass = std::env::var(format!("FTP_TEST_{prefix}_PASS")).unwrap_or_default();
     Some(match user {

@@ -1111,7 +1111,10 @@ def main():
             elif name in ("socks5", "socks5auth", "httpproxy",
                           "httpproxyauth"):
                 import proxies
-                started(proxies.start(name, workdir, taken))
+                try:
+                    started(proxies.start(name, workdir, taken))
+                except proxies.Missing as e:
+                    log("SKIPPED %s" % e)
             elif name.startswith("pureftpd"):
                 import pureftpd
                 started(pureftpd.start(name, workdir, big, taken,
