@@ -753,7 +753,9 @@ enum ftp_result ftp_set_keepalive(struct ftp_session *s, uint32_t interval_ms);
 
 // Sends the control connection and every passive data connection through
 // a proxy, from the next `ftp_connect` on (an open connection keeps the
-// way it was opened); NULL = no proxy (the default).
+// way it was opened); NULL = no proxy (the default). The string is
+// copied: the caller keeps ownership. Like every setter, called by the
+// thread that uses the session.
 //
 // Forms (the user and password may hold `%XX` escapes):
 // - `"socks5://[user:pass@]host[:port]"`: SOCKS5 (RFC 1928; port 1080 by
@@ -767,7 +769,7 @@ enum ftp_result ftp_set_keepalive(struct ftp_session *s, uint32_t interval_ms);
 // Data connections go to the control connection's server (as asked of
 // the proxy) at the port EPSV/PASV gives; with
 // `ftp_set_trust_server_pasv_ipv4_address`, to the PASV address. TLS
-// (`ftp_auth_tls`, implicit FTPS) runs on top of the proxied connections,
+// (`ftp_auth`, implicit FTPS) runs on top of the proxied connections,
 // end to end with the server. Passive mode only: a transfer in active
 // mode through a proxy fails with `FTP_ERROR_STATE` before anything is
 // sent.
