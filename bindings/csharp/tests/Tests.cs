@@ -1,8 +1,8 @@
-// Tests of the C# binding (LibFtp.cs) against the local test servers of
+// Tests of the C# binding (src/*.cs) against the local test servers of
 // tests/servers/ftpservers.py (env FTP_TEST_PYFTPD_*, FTP_TEST_PYFTPDS_*,
 // optionally FTP_TEST_VSFTPD_*).
 //
-//   mcs -out:tests.exe -r:System.dll LibFtp.cs tests/Tests.cs
+//   mcs -out:tests.exe -r:System.dll -r:System.Core.dll src/*.cs tests/*.cs
 //   LD_LIBRARY_PATH=target/release mono tests.exe
 //
 // Exit status 0 when every test passed (or "SKIP" when the servers' env is
@@ -101,7 +101,7 @@ namespace LibFtp.Tests
         public string Local(string ftpPath) { return Path.Combine(Root, ftpPath.TrimStart('/')); }
     }
 
-    static class Program
+    static partial class Program
     {
         static int passed, failed, skipped, requiredSkipped;
         static readonly List<string> failures = new List<string>();
@@ -207,7 +207,7 @@ namespace LibFtp.Tests
             var c = Track(new FtpClient());
             try
             {
-                c.SetTimeout(TimeSpan.FromSeconds(30));
+                c.Timeout = TimeSpan.FromSeconds(30);
                 string welcome = c.Connect(P.Host, P.Port);
                 Check(welcome.StartsWith("220"), "welcome starts with 220: " + welcome);
                 c.Login(P.User, P.Pass);
@@ -227,7 +227,7 @@ namespace LibFtp.Tests
             var c = Track(FtpClient.CreateTls(new FtpTlsOptions { CaFile = PS.CaFile }));
             try
             {
-                c.SetTimeout(TimeSpan.FromSeconds(30));
+                c.Timeout = TimeSpan.FromSeconds(30);
                 c.Connect(PS.Host, PS.Port);
                 c.Login(PS.User, PS.Pass);
                 c.ProtP();
@@ -498,7 +498,7 @@ namespace LibFtp.Tests
         {
             using (var c = Track(new FtpClient()))
             {
-                c.SetTimeout(TimeSpan.FromSeconds(30));
+                c.Timeout = TimeSpan.FromSeconds(30);
                 c.Connect(P.Host, P.Port);
                 var e = Expect<FtpPermException>(() => c.Login(P.User, P.Pass + "-wrong"), "wrong password");
                 CheckEq(530, e.ReplyCode, "ReplyCode");
@@ -518,7 +518,7 @@ namespace LibFtp.Tests
                 Noop(c);
                 Expect<FtpInvalidArgumentException>(() => c.SendCommand("NOOP\r\nDELE hello.txt"), "CRLF in a command");
                 Expect<FtpInvalidArgumentException>(() => c.SendCommand("NOOP\0x"), "NUL in a command");
-                Expect<FtpInvalidArgumentException>(() => c.SetEncoding("ebcdic"), "bad encoding");
+                Expect<FtpInvalidArgumentException>(() => c.Encoding = "ebcdic", "bad encoding");
                 var u = Expect<FtpPermException>(() => c.SendCommand("XYZZY"), "unknown command");
                 CheckEq(500, u.ReplyCode, "unknown command code");
                 Expect<FtpReplyException>(() => c.VoidCommand("REST 0"), "3xx reply to voidcmd");
@@ -533,7 +533,7 @@ namespace LibFtp.Tests
             }
             using (var c = Track(new FtpClient()))
             {
-                c.SetTimeout(TimeSpan.FromSeconds(10));
+                c.Timeout = TimeSpan.FromSeconds(10);
                 // Nothing listens on port 1 of the loopback.
                 Expect<FtpIOException>(() => c.Connect("127.0.0.1", 1), "connection refused");
             }
@@ -592,7 +592,7 @@ namespace LibFtp.Tests
                 using (var c = Track(FtpClient.CreateTls(config)))
                 {
                     Check(c.IsTls, "IsTls");
-                    c.SetTimeout(TimeSpan.FromSeconds(30));
+                    c.Timeout = TimeSpan.FromSeconds(30);
                     c.Connect(PS.Host, PS.Port);
                     c.Login(PS.User, PS.Pass);
                     c.ProtP();
@@ -627,7 +627,7 @@ namespace LibFtp.Tests
             // The test CA is not among the system roots: the handshake must fail.
             using (var c = Track(FtpClient.CreateTls(new FtpTlsOptions())))
             {
-                c.SetTimeout(TimeSpan.FromSeconds(30));
+                c.Timeout = TimeSpan.FromSeconds(30);
                 c.Connect(PS.Host, PS.Port);
                 Expect<FtpTlsException>(() => c.Login(PS.User, PS.Pass), "untrusted certificate");
             }
@@ -652,7 +652,7 @@ namespace LibFtp.Tests
             // Implicit FTPS, vsftpd demanding TLS session reuse on data connections.
             using (var c = Track(FtpClient.CreateTls(new FtpTlsOptions { CaFile = ca, Implicit = true })))
             {
-                c.SetTimeout(TimeSpan.FromSeconds(30));
+                c.Timeout = TimeSpan.FromSeconds(30);
                 c.Connect(vi.Host, vi.Port);
                 c.Login();
                 c.ProtP();
@@ -662,7 +662,7 @@ namespace LibFtp.Tests
             // Explicit FTPS: upload then download, byte-exact.
             using (var c = Track(FtpClient.CreateTls(new FtpTlsOptions { CaFile = ca })))
             {
-                c.SetTimeout(TimeSpan.FromSeconds(30));
+                c.Timeout = TimeSpan.FromSeconds(30);
                 c.Connect(vs.Host, vs.Port);
                 c.Login();
                 c.ProtP();
@@ -684,14 +684,14 @@ namespace LibFtp.Tests
                 throw new SkipException("FTP_TEST_BADCERT_* not set (optional)", true);
             using (var c = Track(FtpClient.CreateTls(new FtpTlsOptions { CaFile = ca })))
             {
-                c.SetTimeout(TimeSpan.FromSeconds(30));
+                c.Timeout = TimeSpan.FromSeconds(30);
                 c.Connect(host, int.Parse(port));
                 var e = Expect<FtpTlsException>(() => c.Auth(), "certificate for another host");
                 CheckEq(FtpResult.Tls, e.Result, "Result");
             }
             using (var c = Track(FtpClient.CreateTls(new FtpTlsOptions { CaFile = ca, CheckHostname = false })))
             {
-                c.SetTimeout(TimeSpan.FromSeconds(30));
+                c.Timeout = TimeSpan.FromSeconds(30);
                 c.Connect(host, int.Parse(port));
                 c.Auth();   // the chain is good; only the name is wrong, and not checked
                 c.Login();  // anonymous, over TLS
@@ -704,7 +704,7 @@ namespace LibFtp.Tests
             if (V == null) throw new SkipException("FTP_TEST_VSFTPD_* not set (optional)", true);
             using (var c = Track(new FtpClient()))
             {
-                c.SetTimeout(TimeSpan.FromSeconds(30));
+                c.Timeout = TimeSpan.FromSeconds(30);
                 c.Connect(V.Host, V.Port);
                 c.Login();
                 DownloadCompare(c, V, "pub/hello.txt");
