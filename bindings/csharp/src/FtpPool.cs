@@ -31,23 +31,24 @@ namespace LibFtp
         {
             byte[] u = Url(url, maxSessions);
             if (tls == null)
-            {
-                pool = Native.ftp_pool_new_default_tls(u, IntPtr.Zero, (uint)maxSessions);
-            }
+                pool = New(u, null, maxSessions);
             else
-            {
                 using (TlsConfigHandle config = TlsConfigHandle.Create(tls))
-                    pool = Native.ftp_pool_new(u, config, (uint)maxSessions);
-            }
+                    pool = New(u, config, maxSessions);
             Setup(maxSessions);
         }
 
-        /// <summary>A pool with a copy of a TLS configuration.</summary>
+        /// <summary>A pool with a copy of a TLS configuration (null: defaults).</summary>
         public FtpPool(string url, TlsConfigHandle tls, int maxSessions)
         {
-            if (tls == null) throw new ArgumentNullException("tls");
-            pool = Native.ftp_pool_new(Url(url, maxSessions), tls, (uint)maxSessions);
+            pool = New(Url(url, maxSessions), tls, maxSessions);
             Setup(maxSessions);
+        }
+
+        static FtpPoolHandle New(byte[] url, TlsConfigHandle tls, int maxSessions)
+        {
+            return tls == null ? Native.ftp_pool_new_default_tls(url, IntPtr.Zero, (uint)maxSessions)
+                               : Native.ftp_pool_new(url, tls, (uint)maxSessions);
         }
 
         static byte[] Url(string url, int maxSessions)

@@ -84,7 +84,8 @@ namespace LibFtp
                 if (call == null) return calls.closing ? 1 : 0;
                 if (call.ShouldStop) return 1;
                 if (call.Progress != null) call.Progress.Report(p);
-                return 0;
+                return call.ShouldStop ? 1 : 0;   // a handler may have cancelled
+
             }
             catch (Exception e)
             {

@@ -22,21 +22,28 @@ namespace LibFtp.Tests
         public MarkerException(string m) : base(m) { }
     }
 
-    /// <summary>A destination that throws after `limit` bytes.</summary>
-    sealed class ThrowingSink : Stream
+    /// <summary>A write-only, unseekable destination: Write is the test's.</summary>
+    abstract class SinkStream : Stream
     {
-        readonly long limit;
-        public long Written;
-        public ThrowingSink(long limit) { this.limit = limit; }
+        public abstract long Count { get; }
         public override bool CanRead { get { return false; } }
         public override bool CanSeek { get { return false; } }
         public override bool CanWrite { get { return true; } }
-        public override long Length { get { return Written; } }
-        public override long Position { get { return Written; } set { throw new NotSupportedException(); } }
+        public override long Length { get { return Count; } }
+        public override long Position { get { return Count; } set { throw new NotSupportedException(); } }
         public override void Flush() { }
         public override int Read(byte[] b, int o, int c) { throw new NotSupportedException(); }
         public override long Seek(long o, SeekOrigin s) { throw new NotSupportedException(); }
         public override void SetLength(long v) { throw new NotSupportedException(); }
+    }
+
+    /// <summary>A destination that throws after `limit` bytes.</summary>
+    sealed class ThrowingSink : SinkStream
+    {
+        readonly long limit;
+        public long Written;
+        public ThrowingSink(long limit) { this.limit = limit; }
+        public override long Count { get { return Written; } }
         public int CallsAfterThrow;
         bool thrown;
         public override void Write(byte[] b, int o, int c)
@@ -729,6 +736,8 @@ namespace LibFtp.Tests
             CheckEq(0, FtpHandleStats.Sessions, "live sessions");
             CheckEq(0, FtpHandleStats.TlsConfigs, "live TLS configs");
             CheckEq(0, FtpHandleStats.Transfers, "live transfers");
+            CheckEq(0, FtpHandleStats.Pools, "live pools");
+            CheckEq(0, FtpHandleStats.Total, "live native handles");
             Check(clients.Count >= 10, "clients tracked: " + clients.Count);
         }
 
@@ -766,6 +775,26 @@ namespace LibFtp.Tests
             Run("TLS vsftpd (implicit + explicit, optional)", TestTlsVsftpd);
             Run("TLS host name check (optional)", TestTlsHostname);
             Run("vsftpd anonymous (optional)", TestVsftpd);
+            Run("GetSize on a fresh session (no TYPE I first)", TestGetSizeFreshSession);
+            Run("exceptions derive from IOException/TimeoutException/OperationCanceledException", TestExceptionBases);
+            Run("default timeout; a silent server times out", TestTimeouts);
+            Run("Dispose sends QUIT", TestDisposeSendsQuit);
+            Run("FtpDataStream.Dispose never throws; Finish does", TestStreamDisposeNeverThrows);
+            Run("ExpectedSize after REST (vsftpd, optional)", TestExpectedSizeAfterRest);
+            Run("times as DateTime (MLSD, MDTM, MFMT)", TestDateTimes);
+            Run("parsed listings: MLSD (pyftpdlib) = LIST (vsftpd); FEAT; MLST", TestParsedListings);
+            Run("whole-file transfers with progress", TestWholeFiles);
+            Run("Cancel from another thread mid-transfer", TestCancelFromAnotherThread);
+            Run("Abort from another thread mid-transfer", TestAbortFromAnotherThread);
+            Run("Dispose from another thread mid-transfer", TestDisposeFromAnotherThread);
+            Run("CancellationToken", TestCancellationToken);
+            Run("16 concurrent async tasks on 4 clients", TestAsyncConcurrentClients);
+            Run("16 concurrent async tasks on a pool", TestAsyncConcurrentPool);
+            Run("pool: segmented download, upload, cancel", TestPoolSegmented);
+            Run("ConnectUrl (ftp, ftpes)", TestConnectUrl);
+#if LIBFTP_NEXT
+            Run("pool mirror", TestPoolMirror);
+#endif
             Run("every handle closed", TestHandlesClosed);
 
             if (require && requiredSkipped > 0)
