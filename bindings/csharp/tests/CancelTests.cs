@@ -136,5 +136,30 @@ namespace LibFtp.Tests
                 CheckEq(12L, c.GetSizeAsync("hello.txt").GetAwaiter().GetResult(), "SIZE afterwards");
             }
         }
+
+        static void TestCancelStalledServer()
+        {
+            // No timeout, a server that never greets: only the token ends the wait.
+            using (var silent = new SilentServer())
+            using (var c = Track(new FtpClient()))
+            {
+                c.Timeout = Timeout.InfiniteTimeSpan;
+                var cts = new CancellationTokenSource();
+                var sw = new Stopwatch();
+                cts.Token.Register(sw.Start);
+                Task<string> t = c.ConnectAsync("127.0.0.1", silent.Port, cts.Token);
+                cts.CancelAfter(100);
+                Check(((IAsyncResult)t).AsyncWaitHandle.WaitOne(HangBound), "the connect returned within the bound");
+                sw.Stop();
+                Console.WriteLine("     stalled server: the connect returned {0:0.0} ms after the token fired", sw.Elapsed.TotalMilliseconds);
+                var e = Expect<OperationCanceledException>(() => t.GetAwaiter().GetResult(), "cancelled connect");
+                CheckEq(FtpResult.Cancelled, ((IFtpError)e).Result, "result");
+                // Cancelled in the welcome's wait: the connection is closed, the client reusable.
+                c.Timeout = TimeSpan.FromSeconds(30);
+                c.Connect(P.Host, P.Port);
+                c.Login(P.User, P.Pass);
+                CheckUsable(c, "after a cancelled connect");
+            }
+        }
     }
 }

@@ -788,6 +788,7 @@ namespace LibFtp.Tests
             Run("Abort from another thread mid-transfer", TestAbortFromAnotherThread);
             Run("Dispose from another thread mid-transfer", TestDisposeFromAnotherThread);
             Run("CancellationToken", TestCancellationToken);
+            Run("CancellationToken against a stalled server without timeout", TestCancelStalledServer);
             Run("16 concurrent async tasks on 4 clients", TestAsyncConcurrentClients);
             Run("16 concurrent async tasks on a pool", TestAsyncConcurrentPool);
             Run("pool: segmented download, upload, cancel", TestPoolSegmented);
