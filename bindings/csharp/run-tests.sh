@@ -54,7 +54,23 @@ echo "== mcs $(mcs --version | head -n1 | sed 's/^Mono C# compiler version //') 
 mcs -nologo -warnaserror -debug -langversion:7.2 ${defines[@]+"${defines[@]}"} -out:"$work/tests.exe" \
     -r:System.dll -r:System.Core.dll "$here"/src/*.cs "$here"/tests/*.cs
 
+echo "== mcs examples/FtpsGet.cs (the README's example)"
+mcs -nologo -warnaserror -langversion:7.2 ${defines[@]+"${defines[@]}"} -out:"$work/ftpsget.exe" \
+    -r:System.dll "$here"/src/*.cs "$here/examples/FtpsGet.cs"
+
 echo "== mono tests.exe (LD_LIBRARY_PATH=$libdir)"
 export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export DYLD_LIBRARY_PATH="$libdir${DYLD_LIBRARY_PATH:+:$DYLD_LIBRARY_PATH}"
 mono --debug "$work/tests.exe"
+
+# The README's example, run as printed against explicit-FTPS vsftpd
+# (which refuses clear data connections), byte-exact.
+if [[ -n "${FTP_TEST_VSFTPDS_PORT:-}" && -n "${FTP_TEST_TLS_CAFILE:-}" ]]; then
+    echo "== mono ftpsget.exe ftpes://$FTP_TEST_VSFTPDS_HOST:$FTP_TEST_VSFTPDS_PORT/pub big.bin"
+    mono --debug "$work/ftpsget.exe" "ftpes://$FTP_TEST_VSFTPDS_HOST:$FTP_TEST_VSFTPDS_PORT/pub" \
+        big.bin "$work/big.bin" 60 "$FTP_TEST_TLS_CAFILE" >"$work/ftpsget.out" 2>&1 ||
+        { cat "$work/ftpsget.out"; echo "FAIL: the README example"; exit 1; }
+    cmp "$work/big.bin" "$FTP_TEST_VSFTPDS_ROOT/pub/big.bin" ||
+        { echo "FAIL: the README example's download differs"; exit 1; }
+    echo "ok   the README example (FTPS URL, listing, progress, time limit): big.bin byte-exact"
+fi
