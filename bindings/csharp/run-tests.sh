@@ -66,8 +66,8 @@ mono --debug "$work/tests.exe"
 # The README's example, run as printed against explicit-FTPS vsftpd
 # (which refuses clear data connections), byte-exact.
 if [[ -n "${FTP_TEST_VSFTPDS_PORT:-}" && -n "${FTP_TEST_TLS_CAFILE:-}" ]]; then
-    echo "== mono ftpsget.exe ftpes://$FTP_TEST_VSFTPDS_HOST:$FTP_TEST_VSFTPDS_PORT/pub big.bin"
-    mono --debug "$work/ftpsget.exe" "ftpes://$FTP_TEST_VSFTPDS_HOST:$FTP_TEST_VSFTPDS_PORT/pub" \
+    echo "== mono ftpsget.exe ftpes://$FTP_TEST_VSFTPDS_HOST:$FTP_TEST_VSFTPDS_PORT/pub/ big.bin"
+    mono --debug "$work/ftpsget.exe" "ftpes://$FTP_TEST_VSFTPDS_HOST:$FTP_TEST_VSFTPDS_PORT/pub/" \
         big.bin "$work/big.bin" 60 "$FTP_TEST_TLS_CAFILE" >"$work/ftpsget.out" 2>&1 ||
         { cat "$work/ftpsget.out"; echo "FAIL: the README example"; exit 1; }
     cmp "$work/big.bin" "$FTP_TEST_VSFTPDS_ROOT/pub/big.bin" ||

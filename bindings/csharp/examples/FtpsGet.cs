@@ -2,7 +2,7 @@
 // with progress, and give up (cancel) after a time limit.
 //
 //   ftpsget URL REMOTE-FILE LOCAL-FILE [SECONDS] [CA-FILE]
-//   ftpsget ftpes://user:secret@ftp.example.com/pub big.iso big.iso 300
+//   ftpsget ftpes://user:secret@ftp.example.com/pub/ big.iso big.iso 300
 using System;
 using System.Threading;
 using System.Threading.Tasks;

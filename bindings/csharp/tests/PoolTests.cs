@@ -73,18 +73,21 @@ namespace LibFtp.Tests
 
         static void TestConnectUrl()
         {
-            using (var c = Track(FtpClient.ConnectUrl(PUrl("subdir"))))
+            using (var c = Track(FtpClient.ConnectUrl(PUrl("subdir/"))))
             {
                 CheckEq("/subdir", c.PrintWorkingDirectory(), "the URL's directory");
                 Check(!c.IsTls, "plain");
                 CheckBytes(File.ReadAllBytes(P.Local("subdir/nested.txt")), c.DownloadBytes("nested.txt"), "download");
             }
+            // The last segment names a file: its directory is entered, not it.
+            using (var c = Track(FtpClient.ConnectUrl(PUrl("subdir/nested.txt"))))
+                CheckEq("/subdir", c.PrintWorkingDirectory(), "a file URL's directory");
             Expect<FtpInvalidArgumentException>(() => FtpClient.ConnectUrl("http://example.invalid/"), "not an FTP URL");
             string ca = EnvOr("FTP_TEST_TLS_CAFILE");
             Server vs = Server.FromEnv("FTP_TEST_VSFTPDS", false);
             if (ca == null || vs == null) throw new SkipException("FTP_TEST_VSFTPDS_* not set (optional)", true);
             // vsftpds refuses clear data connections: this passes only with PROT P.
-            using (var c = Track(FtpClient.ConnectUrlAsync(string.Format("ftpes://{0}:{1}/pub", vs.Host, vs.Port),
+            using (var c = Track(FtpClient.ConnectUrlAsync(string.Format("ftpes://{0}:{1}/pub/", vs.Host, vs.Port),
                                                            new FtpTlsOptions { CaFile = ca }).Result))
             {
                 Check(c.IsTls, "FTPS");

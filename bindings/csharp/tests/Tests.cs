@@ -795,6 +795,8 @@ namespace LibFtp.Tests
             Run("ConnectUrl (ftp, ftpes)", TestConnectUrl);
 #if LIBFTP_NEXT
             Run("pool mirror", TestPoolMirror);
+            Run("netrc login through Open", TestNetrcLogin);
+            Run("HTTP CONNECT proxy", TestProxy);
 #endif
             Run("every handle closed", TestHandlesClosed);
 
