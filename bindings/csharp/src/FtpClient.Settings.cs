@@ -19,9 +19,12 @@ namespace LibFtp
         Action<string> debugHandler;
         DebugCallback debugCallback;   // kept alive while the session may call it
 
+        /// <summary>Milliseconds for libftp (rounded up); Zero and InfiniteTimeSpan
+        /// give 0 (libftp's "none"); another negative span is refused.</summary>
         static ulong Millis(TimeSpan t, string name)
         {
-            if (t == System.Threading.Timeout.InfiniteTimeSpan || t <= TimeSpan.Zero) return 0;
+            if (t == System.Threading.Timeout.InfiniteTimeSpan || t == TimeSpan.Zero) return 0;
+            if (t < TimeSpan.Zero) throw new ArgumentOutOfRangeException(name);
             return (ulong)Math.Ceiling(t.TotalMilliseconds);
         }
 
@@ -138,11 +141,11 @@ namespace LibFtp
         /// it also hears the start and the end).</summary>
         public TimeSpan ProgressInterval
         {
-            get { return TimeSpan.FromMilliseconds(ProgressIntervalMs); }
-            set { ProgressIntervalMs = (int)Millis32(value, "ProgressInterval"); }
+            get { return TimeSpan.FromMilliseconds(progressIntervalMs); }
+            set { progressIntervalMs = Millis32(value, "ProgressInterval"); }
         }
 
-        int ProgressIntervalMs = 100;
+        uint progressIntervalMs = 100;
 
         /// <summary>ftplib's debug levels 0-3 (1: commands and replies, passwords
         /// hidden; 2: also data; 3: also internals).</summary>

@@ -127,7 +127,7 @@ namespace LibFtp
             try
             {
                 Call(Native.ftp_set_progress_callback(session, Callbacks.Progress, GCHandle.ToIntPtr(gch),
-                                                      (uint)Math.Max(0, ProgressIntervalMs)));
+                                                      (uint)progressIntervalMs));
                 try
                 {
                     return body();
@@ -139,7 +139,10 @@ namespace LibFtp
                 }
                 finally
                 {
-                    Native.ftp_set_progress_callback(session, null, IntPtr.Zero, 0);
+                    // Dispose may have freed the session after a cancel that took
+                    // longer than it waits: nothing is left to reset then.
+                    try { Native.ftp_set_progress_callback(session, null, IntPtr.Zero, 0); }
+                    catch (ObjectDisposedException) { }
                 }
             }
             finally

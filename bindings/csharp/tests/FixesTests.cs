@@ -77,6 +77,8 @@ namespace LibFtp.Tests
                 Check(c.Timeout > TimeSpan.Zero && c.Timeout != Timeout.InfiniteTimeSpan, "the default timeout is bounded");
                 c.Timeout = TimeSpan.Zero;
                 CheckEq(Timeout.InfiniteTimeSpan, c.Timeout, "zero means no limit");
+                Expect<ArgumentOutOfRangeException>(() => c.Timeout = TimeSpan.FromSeconds(-1), "a negative timeout");
+                CheckEq(Timeout.InfiniteTimeSpan, c.Timeout, "unchanged by a refusal");
                 using (var silent = new SilentServer())
                 {
                     c.Timeout = TimeSpan.FromMilliseconds(300);
