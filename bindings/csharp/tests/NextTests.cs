@@ -81,14 +81,11 @@ namespace LibFtp.Tests
 
         static void Pump(Stream from, Stream to, Socket toSocket)
         {
-            try
+            Program.UntilDisconnected(() =>
             {
                 from.CopyTo(to);
                 toSocket.Shutdown(SocketShutdown.Send);
-            }
-            catch (IOException) { }
-            catch (ObjectDisposedException) { }
-            catch (SocketException) { }
+            });
         }
 
         public void Dispose() { listener.Stop(); }
@@ -98,8 +95,7 @@ namespace LibFtp.Tests
     {
         static void TestNetrcLogin()
         {
-            string dir = TempDir("netrc");
-            try
+            InTempDir("netrc", dir =>
             {
                 string netrc = Path.Combine(dir, "netrc");
                 File.WriteAllText(netrc, string.Format("machine {0} login {1} password {2}\n", P.Host, P.User, P.Pass));
@@ -114,11 +110,7 @@ namespace LibFtp.Tests
                     CheckBytes(new byte[] { 7 }, File.ReadAllBytes(P.Local(name)), "upload as the netrc user");
                     c.Delete(name);
                 }
-            }
-            finally
-            {
-                Directory.Delete(dir, true);
-            }
+            });
         }
 
         static void TestProxy()

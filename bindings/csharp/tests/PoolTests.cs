@@ -17,17 +17,27 @@ namespace LibFtp.Tests
             return string.Format("ftp://{0}:{1}@{2}:{3}/{4}", P.User, P.Pass, P.Host, P.Port, path);
         }
 
-        static string TempDir(string stem)
+        /// <summary>Runs body with a fresh local directory, removed afterwards.</summary>
+        static void InTempDir(string stem, Action<string> body)
         {
             string d = Path.Combine(Path.GetTempPath(), UniqueName(stem));
             Directory.CreateDirectory(d);
-            return d;
+            try { body(d); }
+            finally { Directory.Delete(d, true); }
+        }
+
+        /// <summary>Runs a test server's socket work; the client going away ends it.</summary>
+        internal static void UntilDisconnected(Action work)
+        {
+            try { work(); }
+            catch (IOException) { }
+            catch (System.Net.Sockets.SocketException) { }
+            catch (ObjectDisposedException) { }
         }
 
         static void TestPoolSegmented()
         {
-            string dir = TempDir("seg");
-            try
+            InTempDir("seg", dir =>
             {
                 byte[] big = File.ReadAllBytes(P.Local("big.bin"));
                 using (var pool = new FtpPool(PUrl(), null, 4))
@@ -64,11 +74,7 @@ namespace LibFtp.Tests
                     pool.DownloadSegmentedAsync("big.bin", local, 3).Wait();
                     CheckBytes(big, File.ReadAllBytes(local), "segmented S=3 (vsftpd)");
                 }
-            }
-            finally
-            {
-                Directory.Delete(dir, true);
-            }
+            });
         }
 
         static void TestConnectUrl()
@@ -98,8 +104,7 @@ namespace LibFtp.Tests
 #if LIBFTP_NEXT
         static void TestPoolMirror()
         {
-            string dir = TempDir("mirror");
-            try
+            InTempDir("mirror", dir =>
             {
                 using (var pool = new FtpPool(PUrl(), null, 4))
                 {
@@ -110,11 +115,7 @@ namespace LibFtp.Tests
                     CheckEq(0L, again.FilesCopied, "nothing newer");
                     CheckEq(1L, again.FilesSkipped, "skipped");
                 }
-            }
-            finally
-            {
-                Directory.Delete(dir, true);
-            }
+            });
         }
 #endif
     }

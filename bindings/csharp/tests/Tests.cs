@@ -789,6 +789,7 @@ namespace LibFtp.Tests
             Run("Dispose from another thread mid-transfer", TestDisposeFromAnotherThread);
             Run("CancellationToken", TestCancellationToken);
             Run("CancellationToken against a stalled server without timeout", TestCancelStalledServer);
+            Run("CancellationToken while libftp waits for a stalled download", TestCancelStalledTransfer);
             Run("16 concurrent async tasks on 4 clients", TestAsyncConcurrentClients);
             Run("16 concurrent async tasks on a pool", TestAsyncConcurrentPool);
             Run("pool: segmented download, upload, cancel", TestPoolSegmented);
