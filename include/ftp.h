@@ -290,9 +290,12 @@ typedef struct ftp_progress {
   uint64_t bytes;
   // Where the transfer started in the file (the REST offset; 0 without).
   uint64_t offset;
-  // The size of the whole file: announced by the server's 150 reply
-  // ("(N bytes)"), or, for `ftp_stor_from_fd` from a regular file, the
-  // file's size; -1 when unknown.
+  // The size of the whole file: from SIZE where the call asked it
+  // (`ftp_download_file` asks when a progress callback is set, and when
+  // resuming), else announced by the server's 150 reply ("(N bytes)";
+  // not after a REST, since servers differ on whether they announce the
+  // whole file or what is left), or, for uploads from a regular file,
+  // the file's size; -1 when unknown.
   int64_t total;
   // Seconds since the data connection was opened.
   double elapsed_s;

@@ -21,9 +21,12 @@ pub struct ftp_progress {
     pub bytes: u64,
     /// Where the transfer started in the file (the REST offset; 0 without).
     pub offset: u64,
-    /// The size of the whole file: announced by the server's 150 reply
-    /// ("(N bytes)"), or, for `ftp_stor_from_fd` from a regular file, the
-    /// file's size; -1 when unknown.
+    /// The size of the whole file: from SIZE where the call asked it
+    /// (`ftp_download_file` asks when a progress callback is set, and when
+    /// resuming), else announced by the server's 150 reply ("(N bytes)";
+    /// not after a REST, since servers differ on whether they announce the
+    /// whole file or what is left), or, for uploads from a regular file,
+    /// the file's size; -1 when unknown.
     pub total: i64,
     /// Seconds since the data connection was opened.
     pub elapsed_s: f64,

@@ -140,6 +140,15 @@ fn fetch(
     };
     let mut complete = false;
     let mut total = None;
+    if !opts.resume && s.reports_progress() {
+        // A progress callback wants the total; not every 150 tells it.
+        s.set_type('I')?;
+        match s.size(remote) {
+            Ok(n) => total = n,
+            Err(Error::Perm(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
     if opts.resume {
         s.set_type('I')?;
         match s.size(remote) {

@@ -112,6 +112,12 @@ impl Session {
         self.monitor.interval = interval;
     }
 
+    /// Whether a progress callback is set (whole-file calls then ask SIZE
+    /// for the total when nothing else tells it).
+    pub(crate) fn reports_progress(&self) -> bool {
+        self.monitor.sink.is_some()
+    }
+
     /// Gives the next transfer started by this session's transfer methods
     /// the path and total to report (see [`ProgressInfo`]); that transfer
     /// takes it, whether it succeeds or not.
@@ -182,7 +188,13 @@ impl Session {
                 .path
                 .unwrap_or_else(|| path_of_command(cmd).to_string()),
             offset: rest.unwrap_or(0),
-            total: info.total.or(announced).or(local_total),
+            // After REST, servers differ on what the 150 announces (vsftpd
+            // the whole file, ProFTPD what is left): unknown rather than
+            // perhaps wrong, unless the caller knew it (SIZE).
+            total: info
+                .total
+                .or(announced.filter(|_| rest.unwrap_or(0) == 0))
+                .or(local_total),
             started: now,
             throttle: reporting.then(|| Throttle::new(self.monitor.interval, now)),
             next_noop: self.monitor.keepalive.map(|i| now + i),
