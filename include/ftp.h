@@ -91,6 +91,20 @@
 // complete and verified.
 #define FTP_ATOMIC 16
 
+// `ftp_pool_mirror` direction: server to local disk.
+#define FTP_MIRROR_DOWNLOAD 0
+
+// `ftp_pool_mirror` direction: local disk to server.
+#define FTP_MIRROR_UPLOAD 1
+
+// `ftp_pool_mirror` flag: copy only the files the target lacks, or has
+// with another size or a certainly older modification time.
+#define FTP_MIRROR_NEWER 32
+
+// `ftp_pool_mirror` flag: delete the target entries the source lacks
+// (only under the target root; symbolic links removed, never followed).
+#define FTP_MIRROR_DELETE 64
+
 // `ftp_entry.mtime` when the time is not known (`INT64_MIN`).
 #define FTP_TIME_UNKNOWN INT64_MIN
 
@@ -278,6 +292,24 @@ typedef int (*ftp_mlsd_cb)(void *userdata,
 // only during the call: copy what you keep. Return 0 to go on, non-zero
 // to stop.
 typedef int (*ftp_line_cb)(void *userdata, const char *line, size_t len);
+
+// What `ftp_pool_mirror` did. Every field is set by the call, also when
+// it fails (zeros when it failed before starting).
+typedef struct ftp_mirror_report {
+  // Files copied completely.
+  uint64_t files_copied;
+  // Files not copied: up to date (`FTP_MIRROR_NEWER`), or completed by
+  // an interrupted earlier run of the same mirror (its journal).
+  uint64_t files_skipped;
+  // Target entries deleted (`FTP_MIRROR_DELETE`): files, links, and
+  // directories (each counted once, with what they held).
+  uint64_t files_deleted;
+  // Entries that failed: files not copied, deletions or directories
+  // not made, source entries that could not be read.
+  uint64_t files_failed;
+  // The sizes of the files copied, added up.
+  uint64_t bytes;
+} ftp_mirror_report;
 
 // One progress report of a transfer (see `ftp_set_progress_callback`).
 // Valid only during the callback: copy what you keep.
@@ -600,6 +632,62 @@ enum ftp_result ftp_rmd(struct ftp_session *s, const char *dirname);
 // vsftpd refuse SIZE in ASCII mode). `*size_out` = the size for a 213
 // reply, -1 for another 1xx-3xx reply.
 enum ftp_result ftp_size(struct ftp_session *s, const char *filename, int64_t *size_out);
+
+// Mirrors the remote directory `remote_dir` (relative to the pool URL's
+// directory; "" or "." is that directory) and the local directory
+// `local_dir`: `direction` `FTP_MIRROR_DOWNLOAD` copies the server's tree
+// into `local_dir`, `FTP_MIRROR_UPLOAD` the local tree to the server.
+// The target root and its directories are created as needed. Up to the
+// pool's `max_sessions` files are copied at once, on as many worker
+// threads, each with its own session (the first waits for one as the
+// other pool calls do; the others only take sessions free at once), the
+// largest files first. Sizes and times come from the listings (MLSD,
+// else LIST), and each copy costs what `ftp_pool_download_file` /
+// `ftp_pool_upload_file` costs (no CWD, TYPE or SIZE per file).
+//
+// `flags`: 0 copies every file. `FTP_MIRROR_NEWER` copies only files
+// the target lacks, or has with another size or a certainly older time
+// (LIST times count as the whole minute or day they show; without times
+// on both sides the size decides). `FTP_MIRROR_DELETE` deletes target
+// entries the source lacks, and replaces target entries of another kind
+// (a link or file where the source has a directory...); only paths under
+// the target root are touched, symbolic links are removed and never
+// followed. `FTP_RESUME`, `FTP_VERIFY`, `FTP_KEEP_MTIME`, `FTP_ATOMIC`
+// act on each file as for `ftp_download_file` / `ftp_upload_file` (a
+// download's time comes from an MLSD listing when it has one, else
+// MDTM); `FTP_CREATE_DIRS` is accepted and implied. Symbolic links and
+// other special files of the source are not copied. Another bit, or a
+// bad `direction`: `FTP_ERROR_INVALID_ARGUMENT`.
+//
+// Crash safety: a download is written to `.NAME.ftp-part` and renamed to
+// NAME when complete (and verified), so a file under its own name is
+// complete; with `FTP_ATOMIC` it is also fsync'ed first. Uploads go to
+// NAME directly (no extra round trips), or with `FTP_ATOMIC` through a
+// temporary name renamed by RNFR/RNTO. The journal `.ftp-mirror.journal`
+// in `local_dir` records each file started and completed; it is removed
+// when a run ends without failure. After a crash or `kill -9`, calling
+// `ftp_pool_mirror` again for the same mirror finishes the job: files
+// the journal says were completed (source unchanged, target of the same
+// size) are skipped (counted in `files_skipped`) whatever the flags;
+// leftover `.NAME.ftp-part` files are continued with `FTP_RESUME`, else
+// removed; an interrupted upload is continued with `FTP_RESUME`, else
+// sent again; leftover temporary names of atomic uploads are removed.
+// The journal and `.NAME.ftp-part` names are never mirrored.
+//
+// A file that fails does not stop the others (a progress callback's stop
+// or a cancel does): the call returns the first failure's code, and
+// `ftp_pool_last_error(p)` (same thread) says which path failed, why,
+// and how many failed in all. A failure before any copy (listing the
+// source root, no session) is returned as is. `report` (may be NULL)
+// receives the counts. Progress: the pool's progress callback sees each
+// file's transfer (its remote path and size). Any number of threads may
+// mirror on one pool at once (different targets).
+enum ftp_result ftp_pool_mirror(struct ftp_pool *p,
+                                int direction_,
+                                const char *remote_dir,
+                                const char *local_dir,
+                                unsigned int flags,
+                                struct ftp_mirror_report *report);
 
 // A pool of up to `max_sessions` sessions to the server of `url`, for
 // use from many threads at once. Nothing is connected yet: each session

@@ -53,6 +53,20 @@ pub const FTP_KEEP_MTIME: u32 = 8;
 /// complete and verified.
 pub const FTP_ATOMIC: u32 = 16;
 
+/// `ftp_pool_mirror` direction: server to local disk.
+pub const FTP_MIRROR_DOWNLOAD: i32 = 0;
+
+/// `ftp_pool_mirror` direction: local disk to server.
+pub const FTP_MIRROR_UPLOAD: i32 = 1;
+
+/// `ftp_pool_mirror` flag: copy only the files the target lacks, or has
+/// with another size or a certainly older modification time.
+pub const FTP_MIRROR_NEWER: u32 = 32;
+
+/// `ftp_pool_mirror` flag: delete the target entries the source lacks
+/// (only under the target root; symbolic links removed, never followed).
+pub const FTP_MIRROR_DELETE: u32 = 64;
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -16,6 +16,7 @@ pub mod fd_transfers;
 pub mod features;
 pub mod files;
 pub mod handle;
+pub mod mirror;
 pub mod pool;
 pub mod pool_handle;
 pub mod progress;

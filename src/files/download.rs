@@ -20,7 +20,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// What becomes of the file written when the call fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,13 +230,17 @@ fn fetch(
 /// else MLST): `FTP_KEEP_MTIME` of downloads.
 pub(crate) fn set_mtime_from_server(s: &mut Session, remote: &str, file: &File) -> Result<()> {
     let secs = remote_mtime(s, remote)?;
-    let t = if secs >= 0 {
+    file.set_modified(system_time(secs))
+        .map_err(|e| local_io("setting the local file's modification time".into(), e))
+}
+
+/// Unix seconds (negative before 1970) as a time.
+pub(crate) fn system_time(secs: i64) -> SystemTime {
+    if secs >= 0 {
         UNIX_EPOCH + Duration::from_secs(secs as u64)
     } else {
         UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs())
-    };
-    file.set_modified(t)
-        .map_err(|e| local_io("setting the local file's modification time".into(), e))
+    }
 }
 
 /// One RETR from `offset` into `file` at its position.
