@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::files::{local_io, remote_join};
-use crate::listing::{EntryType, Mtime};
+use crate::listing::{Entry, EntryType, Mtime};
 use crate::session::Session;
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
@@ -155,54 +155,59 @@ pub(crate) fn remote(s: &mut Session, root: &str, side: Side) -> Result<Walked> 
         }
         let listed = remote_path(root, &dir);
         let arg = (!listed.is_empty()).then_some(listed.as_str());
-        let mut entries = Vec::new();
         s.list(arg, |e| {
-            entries.push(e.clone());
+            remote_entry(&mut out, &mut dirs, e, (&dir, &listed, depth), side);
             Ok(())
         })?;
-        for e in entries {
-            let Some(name) = e.name.filter(|_| e.kind != EntryType::Unknown) else {
-                if side == Side::Source {
-                    let raw = String::from_utf8_lossy(&e.raw).into_owned();
-                    let what = format!("{listed} (listing line {raw:?})");
-                    out.problems.push((
-                        what,
-                        Error::Proto("no parser understood this listing line".into()),
-                    ));
-                }
-                continue;
-            };
-            let path = path_of(&dir, &name);
-            if bad_name(&name) {
-                if side == Side::Source {
-                    out.problems.push((
-                        path,
-                        Error::Proto(format!("the listing of {listed:?} names {name:?}")),
-                    ));
-                }
-                continue;
-            }
-            if side == Side::Target && is_remote_temp(&name) {
-                out.temps.push(path);
-                continue;
-            }
-            let kind = match e.kind {
-                EntryType::File => Kind::File,
-                EntryType::Dir => Kind::Dir,
-                _ => Kind::Other,
-            };
-            if kind == Kind::Dir {
-                dirs.push_back((path.clone(), depth + 1));
-            }
-            out.nodes.push(Node {
-                path,
-                kind,
-                size: e.size,
-                mtime: e.mtime,
-            });
-        }
     }
     Ok(out)
+}
+
+/// One listed entry of `dir` (the remote `listed`, at `depth`) into `out`
+/// (a directory also into `dirs`, to be listed).
+fn remote_entry(
+    out: &mut Walked,
+    dirs: &mut VecDeque<(String, usize)>,
+    e: &Entry,
+    (dir, listed, depth): (&str, &str, usize),
+    side: Side,
+) {
+    let Some(name) = e.name.as_deref().filter(|_| e.kind != EntryType::Unknown) else {
+        if side == Side::Source {
+            let raw = String::from_utf8_lossy(&e.raw);
+            out.problems.push((
+                format!("{listed} (listing line {raw:?})"),
+                Error::Proto("no parser understood this listing line".into()),
+            ));
+        }
+        return;
+    };
+    let path = path_of(dir, name);
+    if bad_name(name) {
+        if side == Side::Source {
+            let why = format!("the listing of {listed:?} names {name:?}");
+            out.problems.push((path, Error::Proto(why)));
+        }
+        return;
+    }
+    if side == Side::Target && is_remote_temp(name) {
+        out.temps.push(path);
+        return;
+    }
+    let kind = match e.kind {
+        EntryType::File => Kind::File,
+        EntryType::Dir => Kind::Dir,
+        _ => Kind::Other,
+    };
+    if kind == Kind::Dir {
+        dirs.push_back((path.clone(), depth + 1));
+    }
+    out.nodes.push(Node {
+        path,
+        kind,
+        size: e.size,
+        mtime: e.mtime,
+    });
 }
 
 /// Walks the local tree at `root` (links not followed), breadth first.
