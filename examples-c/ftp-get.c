@@ -1,7 +1,7 @@
 /*
  * ftp-get: download one file over FTP or FTPS with libftp.
  *
- *   ftp-get [OPTIONS] [-c] [--verify] [-p] URL [OUTFILE|-]
+ *   ftp-get [OPTIONS] [-c] [--verify] [-p] [-n S] URL [OUTFILE|-]
  *
  * A file is fetched with ftp_download_file: the data goes straight from the
  * data connection to the file (splice(2) inside the kernel on a plain data
@@ -14,6 +14,11 @@
  * is an error.  -p creates OUTFILE's missing directories.  '-' writes to
  * standard output with ftp_retr_to_fd instead (none of -c, --verify, -p).
  * Progress comes from libftp's reports (ftp_set_progress_callback).
+ * -n S (S >= 2) downloads in S segments at once, each on its own connection
+ * of an ftp_pool (ftp_pool_download_segmented: REST + RETR per segment,
+ * segments rebalanced when one finishes early); libftp falls back to one
+ * stream when the server cannot (no REST STREAM or SIZE, a small file) and
+ * with -c.
  *
  * Exit status: 0 success, 1 failure, 2 usage error.
  */
@@ -27,6 +32,7 @@
 #include <unistd.h>
 
 #include "ftp.h"
+#include "ftppool.h"
 #include "ftpurl.h"
 
 static const char prog[] = "ftp-get";
@@ -37,6 +43,50 @@ static const char prog[] = "ftp-get";
 static bool output_failed(const ftp_session *s, ftp_result r)
 {
     return r == FTP_ERROR_IO && strstr(ftp_last_error(s), "file descriptor") != NULL;
+}
+
+/* ftp-get's options: -n S, then -c / --verify / -p. */
+typedef struct get_opts {
+    ftpx_copy_flags copy;
+    unsigned segments;
+} get_opts;
+
+static int get_option(void *ctx, const char *name, int argc, char **argv, int *i)
+{
+    get_opts *g = ctx;
+    if (strcmp(argv[*i], "-n") == 0 || strcmp(argv[*i], "--segments") == 0) {
+        return ftpx_count_option(name, argc, argv, i, &g->segments);
+    }
+    return ftpx_copy_option(&g->copy, name, argc, argv, i);
+}
+
+/* -n S: the segmented download over a pool of S sessions; prints its own
+ * errors. */
+static int segmented(const ftpx_opts *o, const char *text, const ftpurl *u, const char *outname,
+                     unsigned segments, unsigned flags)
+{
+    ftp_pool *p = ftpx_open_pool(o, text, u, segments);
+    ftpx_pool_progress progress;
+    ftp_result r;
+    char what[600];
+    double seconds;
+
+    if (p == NULL)
+        return 1;
+    r = ftpx_pool_progress_attach(&progress, p, prog, o->quiet);
+    if (r == FTP_OK)
+        r = ftp_pool_download_segmented(p, u->path, outname, segments, flags);
+    seconds = ftpx_pool_progress_end(&progress, p);
+    if (r != FTP_OK) {
+        snprintf(what, sizeof what, "downloading '%s' to '%s' in %u segments", u->path, outname,
+                 segments);
+        ftpx_pool_report(o, p, what, r);
+    } else if (!o->quiet) {
+        fprintf(stderr, "%s: %s: done in %.1f s over up to %u connections\n", prog, outname,
+                seconds, segments);
+    }
+    ftp_pool_free(p);
+    return r == FTP_OK ? 0 : 1;
 }
 
 /* Standard output: ftp_retr_to_fd (libftp sends TYPE I first). */
@@ -59,10 +109,11 @@ int main(int argc, char **argv)
     int npos = 0, rc;
     const char *outname;
     bool stdout_out;
-    ftpx_copy_flags g = {false, false, false};
+    get_opts go = {{false, false, false}, 1u};
+    ftpx_copy_flags g;
     const ftpx_tool tool = {
         .prog = prog,
-        .synopsis = "[OPTIONS] [-c] [--verify] [-p] URL [OUTFILE|-]",
+        .synopsis = "[OPTIONS] [-c] [--verify] [-p] [-n S] URL [OUTFILE|-]",
         .about = "Download the file at URL in binary mode to OUTFILE, by default the last part\n"
                  "of the URL's path in the current directory; '-' writes to standard output.\n"
                  "OUTFILE is written under a temporary name and renamed when complete.\n",
@@ -70,10 +121,11 @@ int main(int argc, char **argv)
                    "  --verify           compare the copy with the server's (HASH, XSHA256,\n"
                    "                     XSHA1, XMD5 or XCRC when the server has one, else\n"
                    "                     the size)\n"
-                   "  -p, --create-dirs  create OUTFILE's missing directories\n",
+                   "  -p, --create-dirs  create OUTFILE's missing directories\n"
+                   "  -n, --segments S   download in S parts at once over S connections\n",
         .max_args = 2,
-        .option = ftpx_copy_option,
-        .option_ctx = &g,
+        .option = get_option,
+        .option_ctx = &go,
     };
     unsigned flags;
     ftp_session *s = NULL;
@@ -84,6 +136,7 @@ int main(int argc, char **argv)
     rc = ftpx_parse_args(&tool, argc, argv, &o, pos, &npos);
     if (rc >= 0)
         return rc;
+    g = go.copy;
     if (npos < 1)
         return ftpx_usage_error(prog, "missing URL", NULL);
     if ((rc = ftpx_parse_url(&o, pos[0], &u)) != 0)
@@ -104,6 +157,15 @@ int main(int argc, char **argv)
     }
     flags = (g.resume ? FTP_RESUME : FTP_ATOMIC) | (g.verify ? FTP_VERIFY : 0u) |
             (g.mkdirs ? FTP_CREATE_DIRS : 0u);
+    if (go.segments > 1) {
+        if (stdout_out) {
+            ftpurl_free(&u);
+            return ftpx_usage_error(prog, "-n needs an OUTFILE, not '-'", NULL);
+        }
+        status = segmented(&o, pos[0], &u, outname, go.segments, flags);
+        ftpurl_free(&u);
+        return status;
+    }
 
     s = ftpx_open(&o, &u);
     if (s == NULL)

@@ -589,7 +589,7 @@ void ftpx_report(const ftpx_opts *o, const ftp_session *s, const char *what, ftp
 
 /* The one TLS configuration of this run, from --cacert / --insecure; NULL
  * after printing why. */
-static ftp_tls_config *tls_config(const ftpx_opts *o)
+ftp_tls_config *ftpx_tls_config(const ftpx_opts *o)
 {
     ftp_tls_config *c = ftp_tls_config_new();
     ftp_result r;
@@ -641,7 +641,7 @@ static ftp_session *new_session(const ftpx_opts *o, const ftpurl *u)
             fprintf(stderr, "%s: ftp_session_new failed (out of memory?)\n", o->prog);
         return s;
     }
-    c = tls_config(o);
+    c = ftpx_tls_config(o);
     if (c == NULL)
         return NULL;
     s = ftp_session_new_tls(c);
@@ -772,7 +772,7 @@ int ftpx_copy_option(void *ctx, const char *prog, int argc, char **argv, int *i)
 
 /* ---------------------------------------------------------- progress */
 
-static double now_s(void)
+double ftpx_now_s(void)
 {
     struct timespec ts;
     if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
@@ -781,7 +781,7 @@ static double now_s(void)
 }
 
 /* "12.3 MiB" style, into buf. */
-static void human(char *buf, size_t len, double v)
+void ftpx_human(char *buf, size_t len, double v)
 {
     static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
     size_t u = 0;
@@ -813,14 +813,14 @@ static void format_line(const ftpx_progress *p, double elapsed, char *line, size
     uint64_t moved = p->done > p->base ? p->done - p->base : 0;
     double r = elapsed > 0.0 ? (double)moved / elapsed : 0.0;
 
-    human(done, sizeof done, (double)p->done);
-    human(rate, sizeof rate, r);
+    ftpx_human(done, sizeof done, (double)p->done);
+    ftpx_human(rate, sizeof rate, r);
     if (p->total >= 0) {
         double pct = p->total > 0 ? 100.0 * (double)p->done / (double)p->total : 100.0;
         double left = (double)p->total - (double)p->done;
         if (pct > 100.0)
             pct = 100.0;
-        human(total, sizeof total, (double)p->total);
+        ftpx_human(total, sizeof total, (double)p->total);
         if (r > 0.0 && left > 0.0)
             clock_text(eta, sizeof eta, left / r);
         else
@@ -866,7 +866,7 @@ void ftpx_progress_start(ftpx_progress *p, const char *prog, const char *label,
     p->total = total;
     p->enabled = !quiet;
     p->tty = isatty(STDERR_FILENO) == 1;
-    p->start = now_s();
+    p->start = ftpx_now_s();
     p->last_draw = p->start;
 }
 
@@ -882,7 +882,7 @@ static int on_progress(void *userdata, const ftp_progress *r)
         p->total = r->total;
     if (!p->enabled)
         return 0;
-    t = now_s();
+    t = ftpx_now_s();
     if (p->tty) {
         /* The first redraw after 0.1 s: tiny transfers print only their
          * final line. */
@@ -901,7 +901,7 @@ ftp_result ftpx_progress_attach(ftpx_progress *p, ftp_session *s)
 
 void ftpx_progress_end(ftpx_progress *p, bool ok)
 {
-    double t = now_s();
+    double t = ftpx_now_s();
     double elapsed = t - p->start;
 
     if (!p->enabled)
@@ -916,8 +916,8 @@ void ftpx_progress_end(ftpx_progress *p, bool ok)
     } else if (ok) {
         char done[32], rate[32];
         uint64_t moved = p->done > p->base ? p->done - p->base : 0;
-        human(done, sizeof done, (double)moved);
-        human(rate, sizeof rate, elapsed > 0.0 ? (double)moved / elapsed : 0.0);
+        ftpx_human(done, sizeof done, (double)moved);
+        ftpx_human(rate, sizeof rate, elapsed > 0.0 ? (double)moved / elapsed : 0.0);
         fprintf(stderr, "%s: %s: %llu bytes (%s) in %.2f s, %s/s\n", p->prog, p->label,
                 (unsigned long long)moved, done, elapsed, rate);
     }

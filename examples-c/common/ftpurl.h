@@ -148,6 +148,10 @@ void ftpx_report(const ftpx_opts *o, const ftp_session *s, const char *what, ftp
  * session, or NULL after printing why (nothing left to free). */
 ftp_session *ftpx_open(const ftpx_opts *o, const ftpurl *u);
 
+/* A new TLS configuration from --cacert / --insecure (the caller frees
+ * it), or NULL after printing why. */
+ftp_tls_config *ftpx_tls_config(const ftpx_opts *o);
+
 /* Polite close: QUIT (its failure is ignored), then ftp_session_free.
  * NULL is a no-op. */
 void ftpx_close(ftp_session *s);
@@ -163,6 +167,12 @@ typedef struct ftpx_copy_flags {
 int ftpx_copy_option(void *ctx, const char *prog, int argc, char **argv, int *i);
 
 /* ---------------------------------------------------------- progress */
+
+/* "12.3 MiB" style, into buf. */
+void ftpx_human(char *buf, size_t len, double bytes);
+
+/* Monotonic seconds. */
+double ftpx_now_s(void);
 
 /* Seconds between the plain progress lines printed when stderr is not a
  * terminal (logs, CI). */
