@@ -300,3 +300,74 @@ fn failed_files_do_not_stop_the_others() {
     let _ = std::fs::remove_dir_all(remote_root);
     std::fs::remove_dir_all(work).unwrap();
 }
+
+#[test]
+fn a_link_where_the_source_has_a_directory_is_never_written_through() {
+    let Some((url, on_disk)) = server("PYFTPD") else {
+        return;
+    };
+    let (tag, work, src, n) = fixture("l", false);
+    let pool = Pool::new(&url, None, 2).unwrap();
+    mirror(&pool, Direction::Upload, &tag, &src, Default::default());
+    // The local target has a link to a directory outside where the
+    // source has the directory sub/.
+    let (dst, outside) = (work.join("dst"), work.join("outside"));
+    std::fs::create_dir_all(&dst).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::os::unix::fs::symlink(&outside, dst.join("sub")).unwrap();
+    let mut r = MirrorReport::default();
+    let e = pool
+        .mirror(Direction::Download, &tag, &dst, Default::default(), &mut r)
+        .unwrap_err();
+    assert_eq!(e.kind(), ftp::ErrorKind::State, "{e}");
+    let below_sub = read_tree(&src)
+        .keys()
+        .filter(|k| k.starts_with("sub/"))
+        .count();
+    // sub itself, and each file or directory below it.
+    assert_eq!(r.files_failed as usize, 1 + below_sub, "{r:?}");
+    assert_eq!(r.files_copied, 4, "the files outside sub/: {r:?}");
+    assert_eq!(
+        std::fs::read_dir(&outside).unwrap().count(),
+        0,
+        "nothing written through"
+    );
+    // DELETE replaces the link (not what it points to) with the directory.
+    let delete = MirrorOptions {
+        delete: true,
+        ..Default::default()
+    };
+    let r = mirror(&pool, Direction::Download, &tag, &dst, delete);
+    assert_eq!(r.files_deleted, 1, "{r:?}");
+    assert_eq!(read_tree(&dst), read_tree(&src));
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
+    assert_eq!(r.files_copied + r.files_skipped, n);
+    let _ = std::fs::remove_dir_all(on_disk.join(&tag));
+    std::fs::remove_dir_all(work).unwrap();
+}
+
+#[test]
+fn a_progress_stop_stops_the_whole_mirror() {
+    let Some((url, on_disk)) = server("PYFTPD") else {
+        return;
+    };
+    let (tag, work, src, n) = fixture("c", false);
+    let pool = Pool::new(&url, None, 1).unwrap();
+    let stop = std::sync::Arc::new(|_: &ftp::Progress<'_>| {
+        Err(ftp::Error::Callback("stopped by the test".into()))
+    });
+    pool.set_progress(Some(stop), Duration::ZERO);
+    let mut r = MirrorReport::default();
+    let e = pool
+        .mirror(Direction::Upload, &tag, &src, Default::default(), &mut r)
+        .unwrap_err();
+    assert_eq!(e.kind(), ftp::ErrorKind::Callback, "{e}");
+    // The first file stopped, the others were not tried.
+    assert_eq!((r.files_copied, r.files_failed), (0, n), "{r:?}");
+    assert!(
+        r.failures[1].1.contains("stopped before this file"),
+        "{r:?}"
+    );
+    let _ = std::fs::remove_dir_all(on_disk.join(&tag));
+    std::fs::remove_dir_all(work).unwrap();
+}
