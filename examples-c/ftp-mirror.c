@@ -73,7 +73,7 @@ static void summary(const ftp_mirror_report *r, double seconds)
     ftpx_human(bytes, sizeof bytes, (double)r->bytes);
     ftpx_human(rate, sizeof rate, seconds > 0.0 ? (double)r->bytes / seconds : 0.0);
     fprintf(stderr,
-            "%s: %llu copied, %llu skipped, %llu deleted, %llu failed; %s in %.1f s (%s/s)\n",
+            "%s: %llu copied, %llu skipped, %llu deleted, %llu failed; %s in %.2f s (%s/s)\n",
             prog, (unsigned long long)r->files_copied, (unsigned long long)r->files_skipped,
             (unsigned long long)r->files_deleted, (unsigned long long)r->files_failed, bytes,
             seconds, rate);

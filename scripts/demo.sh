@@ -2,8 +2,8 @@
 # Demo: build the C example programs (which builds libftp), start a local
 # pyftpdlib server, then upload a 3 MiB random file with ftp-put --verify,
 # list the directory with ftp-ls (names, then parsed entries with -l), cut a
-# copy to its first MiB and let ftp-get -c --verify fetch the rest, and
-# compare checksums.  Runnable from any directory; exits non-zero on any failure.
+# copy to its first MiB and let ftp-get -c --verify fetch the rest,
+# compare checksums, and mirror the whole server directory with ftp-mirror.  Runnable from any directory; exits non-zero on any failure.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -39,9 +39,11 @@ find_tool() {
 FTP_GET="$(find_tool ftp-get)"
 FTP_PUT="$(find_tool ftp-put)"
 FTP_LS="$(find_tool ftp-ls)"
+FTP_MIRROR="$(find_tool ftp-mirror)"
 info "ftp-get: $FTP_GET"
 info "ftp-put: $FTP_PUT"
 info "ftp-ls:  $FTP_LS"
+info "ftp-mirror: $FTP_MIRROR"
 
 step "start a local FTP server (pyftpdlib)"
 start_servers "$TMP_DIR/servers.env" --only pyftpd --workdir "$TMP_DIR"
@@ -88,4 +90,11 @@ info "sha256 downloaded file: $SUM_OUT"
 [ "$SUM_SRC" = "$SUM_SRV" ] || die "the server's copy differs from the uploaded file"
 [ "$SUM_SRC" = "$SUM_OUT" ] || die "the downloaded file differs from the uploaded file"
 
-printf '\nDEMO OK: 3 MiB uploaded, listed and downloaded back (resumed) identical\n'
+step "mirror the server's directory: ftp-mirror -P 4 --verify"
+printf '  $ ftp-mirror -P 4 --verify %s %s\n' "$URL/" "$TMP_DIR/mirror"
+"$FTP_MIRROR" -P 4 --verify "$URL/" "$TMP_DIR/mirror" || die "ftp-mirror failed"
+diff -r "$FTP_TEST_PYFTPD_ROOT" "$TMP_DIR/mirror" >/dev/null ||
+  die "the mirror differs from the server's directory"
+info "$TMP_DIR/mirror: identical to the server's directory"
+
+printf '\nDEMO OK: 3 MiB uploaded, listed, downloaded back (resumed) and mirrored identical\n'
