@@ -2,6 +2,7 @@
 //! reading one back as path -> content hash, and the servers' URLs.
 #![allow(dead_code)]
 
+use ftp::{Direction, FileOptions, MirrorOptions, MirrorReport, Pool};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -118,3 +119,31 @@ pub fn server(prefix: &str) -> Option<(String, PathBuf)> {
 pub fn files(tree: &BTreeMap<String, String>) -> u64 {
     tree.values().filter(|v| *v != "dir").count() as u64
 }
+
+/// A mirror that must succeed with no failure; its report.
+pub fn mirror(
+    pool: &Pool,
+    d: Direction,
+    remote: &str,
+    local: &Path,
+    opts: MirrorOptions,
+) -> MirrorReport {
+    let mut r = MirrorReport::default();
+    pool.mirror(d, remote, local, opts, &mut r)
+        .unwrap_or_else(|e| panic!("{d:?} {remote}: {e} ({r:?})"));
+    assert_eq!(r.files_failed, 0);
+    r
+}
+
+/// `newer` alone.
+pub const NEWER: MirrorOptions = MirrorOptions {
+    files: FileOptions {
+        resume: false,
+        verify: false,
+        create_dirs: false,
+        keep_mtime: false,
+        atomic: false,
+    },
+    newer: true,
+    delete: false,
+};
