@@ -2,9 +2,10 @@
 //! a [`Pool`]: [`Pool::mirror`].
 //!
 //! # Steps
-//! 1. Walk the source tree ([`walk`]): remotely with [`Session::list`]
-//!    (MLSD, else LIST parsed), one directory after another on one
-//!    session; locally with `lstat` (symbolic links are never followed).
+//! 1. Walk the source tree: remotely with [`Session::list`] (MLSD, else
+//!    LIST parsed), the directories of each level at once on the pool's
+//!    sessions ([`walk_remote`]); locally with `lstat`, symbolic links never
+//!    followed ([`walk`]).
 //! 2. Walk the target tree when it is needed: always for a download (the
 //!    local disk costs no round trip); for an upload only with `newer`,
 //!    `delete`, or when a journal of an unfinished run exists.
@@ -62,12 +63,13 @@ mod plan;
 mod report;
 mod run;
 mod walk;
+mod walk_remote;
 
 pub use report::MirrorReport;
 
 use crate::error::{Error, Result};
 use crate::files::FileOptions;
-use crate::pool::Pool;
+use crate::pool::{Pool, PooledSession};
 use crate::session::Session;
 use std::path::Path;
 
@@ -150,7 +152,7 @@ impl Job<'_> {
         let mut source = if upload {
             walk::local(self.local_root, walk::Side::Source)?
         } else {
-            first.run(|s| walk::remote(s, self.remote_root, walk::Side::Source))?
+            walk_remote::remote(self, &mut first, walk::Side::Source)?
         };
         for (path, e) in std::mem::take(&mut source.problems) {
             failures.fail(&path, e);
@@ -164,7 +166,7 @@ impl Job<'_> {
         let target = if !upload {
             walk::local(self.local_root, walk::Side::Target)?.into_tree()
         } else if self.opts.newer || self.opts.delete || journal.resumed() {
-            first.run(|s| remote_target(s, self.remote_root))?
+            self.remote_target(&mut first)?
         } else {
             first.run(|s| make_remote_root(s, self.remote_root))?;
             walk::Tree::unknown()
@@ -194,19 +196,21 @@ impl Job<'_> {
     }
 }
 
-/// The remote target tree; a root that cannot be listed because it does
-/// not exist is created (and empty).
-fn remote_target(s: &mut Session, root: &str) -> Result<walk::Tree> {
-    match walk::remote(s, root, walk::Side::Target) {
-        Ok(t) => Ok(t.into_tree()),
-        Err(Error::Perm(r)) => {
-            if root.is_empty() {
-                return Err(Error::Perm(r));
+impl Job<'_> {
+    /// The remote target tree; a root that cannot be listed because it
+    /// does not exist is created (and empty).
+    fn remote_target(&self, first: &mut PooledSession) -> Result<walk::Tree> {
+        let root = self.remote_root;
+        match walk_remote::remote(self, first, walk::Side::Target) {
+            Ok(t) => Ok(t.into_tree()),
+            Err(Error::Perm(r)) if !root.is_empty() => {
+                first
+                    .run(|s| s.makedirs(root))
+                    .map_err(|_| Error::Perm(r))?;
+                Ok(walk::Tree::default())
             }
-            s.makedirs(root).map_err(|_| Error::Perm(r))?;
-            Ok(walk::Tree::default())
+            Err(e) => Err(e),
         }
-        Err(e) => Err(e),
     }
 }
 

@@ -1,18 +1,18 @@
-//! Walking a tree, remote (listings) or local (`lstat`, links never
-//! followed), into a flat list of entries with paths relative to its root,
-//! every directory before what it holds.
+//! What a walk of a tree gives (a flat list of entries with paths
+//! relative to its root, every directory before what it holds), and the
+//! local walk (`lstat`, links never followed). The remote walk is in
+//! walk_remote.rs.
 
 use crate::error::{Error, Result};
 use crate::files::{local_io, remote_join};
-use crate::listing::{Entry, EntryType, Mtime};
-use crate::session::Session;
+use crate::listing::Mtime;
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::time::UNIX_EPOCH;
 
-/// Deeper than this, a walk stops (a server listing endless directories
-/// must not run forever).
-const MAX_DEPTH: usize = 256;
+/// Deeper than this, a remote walk stops (a server listing endless
+/// directories must not run forever).
+pub(crate) const MAX_DEPTH: usize = 256;
 
 /// The journal's name, in the local root.
 pub(crate) const JOURNAL_NAME: &str = ".ftp-mirror.journal";
@@ -109,7 +109,7 @@ pub(crate) fn remote_path(root: &str, rel: &str) -> String {
 }
 
 /// True for a name a listing may hand that is not a plain name.
-fn bad_name(name: &str) -> bool {
+pub(crate) fn bad_name(name: &str) -> bool {
     name.is_empty() || name == "." || name == ".." || name.contains('/') || name.contains('\0')
 }
 
@@ -135,79 +135,12 @@ pub(crate) fn is_local_temp(name: &str) -> bool {
     name.len() > 1 + PART_SUFFIX.len() && name.starts_with('.') && name.ends_with(PART_SUFFIX)
 }
 
-fn path_of(dir: &str, name: &str) -> String {
+pub(crate) fn path_of(dir: &str, name: &str) -> String {
     if dir.is_empty() {
         name.to_string()
     } else {
         format!("{dir}/{name}")
     }
-}
-
-/// Walks the remote tree at `root` on one session, breadth first.
-pub(crate) fn remote(s: &mut Session, root: &str, side: Side) -> Result<Walked> {
-    let mut out = Walked::default();
-    let mut dirs = VecDeque::from([(String::new(), 0usize)]);
-    while let Some((dir, depth)) = dirs.pop_front() {
-        if depth > MAX_DEPTH {
-            return Err(Error::Proto(format!(
-                "more than {MAX_DEPTH} nested directories under the remote {root:?}"
-            )));
-        }
-        let listed = remote_path(root, &dir);
-        let arg = (!listed.is_empty()).then_some(listed.as_str());
-        s.list(arg, |e| {
-            remote_entry(&mut out, &mut dirs, e, (&dir, &listed, depth), side);
-            Ok(())
-        })?;
-    }
-    Ok(out)
-}
-
-/// One listed entry of `dir` (the remote `listed`, at `depth`) into `out`
-/// (a directory also into `dirs`, to be listed).
-fn remote_entry(
-    out: &mut Walked,
-    dirs: &mut VecDeque<(String, usize)>,
-    e: &Entry,
-    (dir, listed, depth): (&str, &str, usize),
-    side: Side,
-) {
-    let Some(name) = e.name.as_deref().filter(|_| e.kind != EntryType::Unknown) else {
-        if side == Side::Source {
-            let raw = String::from_utf8_lossy(&e.raw);
-            out.problems.push((
-                format!("{listed} (listing line {raw:?})"),
-                Error::Proto("no parser understood this listing line".into()),
-            ));
-        }
-        return;
-    };
-    let path = path_of(dir, name);
-    if bad_name(name) {
-        if side == Side::Source {
-            let why = format!("the listing of {listed:?} names {name:?}");
-            out.problems.push((path, Error::Proto(why)));
-        }
-        return;
-    }
-    if side == Side::Target && is_remote_temp(name) {
-        out.temps.push(path);
-        return;
-    }
-    let kind = match e.kind {
-        EntryType::File => Kind::File,
-        EntryType::Dir => Kind::Dir,
-        _ => Kind::Other,
-    };
-    if kind == Kind::Dir {
-        dirs.push_back((path.clone(), depth + 1));
-    }
-    out.nodes.push(Node {
-        path,
-        kind,
-        size: e.size,
-        mtime: e.mtime,
-    });
 }
 
 /// Walks the local tree at `root` (links not followed), breadth first.
