@@ -210,3 +210,20 @@ fn atomic_and_verified_both_ways() {
     let _ = std::fs::remove_dir_all(on_disk.join(&tag));
     std::fs::remove_dir_all(work).unwrap();
 }
+
+#[test]
+fn newer_upload_into_a_missing_nested_root_on_vsftpd() {
+    // vsftpd lists a missing directory as an empty one: the root must be
+    // made before the target is listed.
+    let Some((url, on_disk)) = server("VSFTPD") else {
+        return;
+    };
+    let (tag, work, src, n) = fixture("n", false);
+    let pool = Pool::new(&url, None, 2).unwrap();
+    let root = format!("{tag}/x/y");
+    let r = mirror(&pool, Direction::Upload, &root, &src, NEWER);
+    assert_eq!(r.files_copied, n, "{r:?}");
+    assert_eq!(read_tree(&on_disk.join(&root)), read_tree(&src));
+    let _ = std::fs::remove_dir_all(on_disk.join(&tag));
+    std::fs::remove_dir_all(work).unwrap();
+}

@@ -69,7 +69,7 @@ pub use report::MirrorReport;
 
 use crate::error::{Error, Result};
 use crate::files::FileOptions;
-use crate::pool::{Pool, PooledSession};
+use crate::pool::Pool;
 use crate::session::Session;
 use std::path::Path;
 
@@ -165,11 +165,15 @@ impl Job<'_> {
         let mut journal = journal::Journal::open(self);
         let target = if !upload {
             walk::local(self.local_root, walk::Side::Target)?.into_tree()
-        } else if self.opts.newer || self.opts.delete || journal.resumed() {
-            self.remote_target(&mut first)?
         } else {
+            // Made first: some servers (vsftpd) list a missing directory
+            // as an empty one.
             first.run(|s| make_remote_root(s, self.remote_root))?;
-            walk::Tree::unknown()
+            if self.opts.newer || self.opts.delete || journal.resumed() {
+                walk_remote::remote(self, &mut first, walk::Side::Target)?.into_tree()
+            } else {
+                walk::Tree::unknown()
+            }
         };
         let plan = plan::Plan::make(self, &source.nodes, &target, &journal);
         drop(source);
@@ -196,25 +200,9 @@ impl Job<'_> {
     }
 }
 
-impl Job<'_> {
-    /// The remote target tree; a root that cannot be listed because it
-    /// does not exist is created (and empty).
-    fn remote_target(&self, first: &mut PooledSession) -> Result<walk::Tree> {
-        let root = self.remote_root;
-        match walk_remote::remote(self, first, walk::Side::Target) {
-            Ok(t) => Ok(t.into_tree()),
-            Err(Error::Perm(r)) if !root.is_empty() => {
-                first
-                    .run(|s| s.makedirs(root))
-                    .map_err(|_| Error::Perm(r))?;
-                Ok(walk::Tree::default())
-            }
-            Err(e) => Err(e),
-        }
-    }
-}
-
-/// `mkdir -p` of the remote root (when it is not the pool's directory).
+/// `mkdir -p` of the remote root (when it is not the pool's directory):
+/// the target root of an upload exists before anything is listed or
+/// copied.
 fn make_remote_root(s: &mut Session, root: &str) -> Result<()> {
     if root.is_empty() || root == "/" {
         return Ok(());
