@@ -227,3 +227,31 @@ fn newer_upload_into_a_missing_nested_root_on_vsftpd() {
     let _ = std::fs::remove_dir_all(on_disk.join(&tag));
     std::fs::remove_dir_all(work).unwrap();
 }
+
+#[test]
+fn a_missing_source_directory_is_an_error_not_an_empty_tree() {
+    // vsftpd lists a missing directory as an empty one: with DELETE that
+    // would empty the target.
+    let Some((url, _)) = server("VSFTPD") else {
+        return;
+    };
+    let (_, work, src, n) = fixture("m", false);
+    let pool = Pool::new(&url, None, 2).unwrap();
+    let delete = MirrorOptions {
+        delete: true,
+        ..Default::default()
+    };
+    let mut r = MirrorReport::default();
+    let e = pool
+        .mirror(Direction::Download, "no-such-dir", &src, delete, &mut r)
+        .unwrap_err();
+    assert_eq!(e.kind(), ftp::ErrorKind::Perm, "{e}");
+    assert_eq!(r.files_deleted, 0);
+    assert_eq!(files(&read_tree(&src)), n, "nothing deleted");
+    let e = pool
+        .mirror(Direction::Download, "hello.txt", &src, delete, &mut r)
+        .unwrap_err();
+    assert_eq!(e.kind(), ftp::ErrorKind::InvalidArgument, "{e}");
+    assert_eq!(files(&read_tree(&src)), n, "nothing deleted");
+    std::fs::remove_dir_all(work).unwrap();
+}

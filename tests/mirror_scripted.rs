@@ -2,6 +2,7 @@
 //! and RETR or STOR (no TYPE, CWD, SIZE or MDTM per file: sizes and times
 //! come from the MLSD listing, TYPE I is sent once per session, paths are
 //! relative to the root); with KEEP_MTIME the MLSD time is used as is.
+//! Once per download, MLST checks that the source root is a directory.
 
 use ftp::{Direction, FileOptions, MirrorOptions, MirrorReport, Pool};
 use ftp_testkit::{Conn, ScriptedServer};
@@ -47,6 +48,9 @@ fn serve(c: &mut Conn) {
                     listing.extend_from_slice(line.as_bytes());
                 }
                 send_data(c, &listing);
+            }
+            "MLST" if arg == "root" => {
+                c.reply("250-Listing root\r\n type=dir;modify=20200101000000; root\r\n250 End")
             }
             "MKD" => c.reply("257 \"root\" created"),
             "STOR" => {
@@ -95,8 +99,8 @@ fn a_download_costs_epsv_and_retr_per_file() {
     assert_eq!(
         verbs,
         [
-            "USER", "PASS", "FEAT", "TYPE", "EPSV", "MLSD", "TYPE", "EPSV", "RETR", "EPSV", "RETR",
-            "EPSV", "RETR"
+            "USER", "PASS", "FEAT", "MLST", "TYPE", "EPSV", "MLSD", "TYPE", "EPSV", "RETR", "EPSV",
+            "RETR", "EPSV", "RETR"
         ],
         "{cmds:?}"
     );

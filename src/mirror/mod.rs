@@ -152,6 +152,7 @@ impl Job<'_> {
         let mut source = if upload {
             walk::local(self.local_root, walk::Side::Source)?
         } else {
+            first.run(|s| check_remote_dir(s, self.remote_root))?;
             walk_remote::remote(self, &mut first, walk::Side::Source)?
         };
         for (path, e) in std::mem::take(&mut source.problems) {
@@ -197,6 +198,21 @@ impl Job<'_> {
             journal.finish();
         }
         Ok(())
+    }
+}
+
+/// The source root of a download must be a directory: some servers
+/// (vsftpd) list a missing one as empty, which would make a mirror with
+/// `delete` empty the target. One `stat` (MLST, else SIZE/CWD).
+fn check_remote_dir(s: &mut Session, root: &str) -> Result<()> {
+    if root.is_empty() || root == "/" {
+        return Ok(());
+    }
+    match s.stat(root)?.kind {
+        crate::listing::EntryType::Dir => Ok(()),
+        _ => Err(Error::InvalidArgument(format!(
+            "the remote {root:?} is not a directory"
+        ))),
     }
 }
 
