@@ -677,8 +677,12 @@ enum ftp_result ftp_size(struct ftp_session *s, const char *filename, int64_t *s
 // A file that fails does not stop the others (a progress callback's stop
 // or a cancel does): the call returns the first failure's code, and
 // `ftp_pool_last_error(p)` (same thread) says which path failed, why,
-// and how many failed in all. A failure before any copy (listing the
-// source root, no session) is returned as is. `report` (may be NULL)
+// and how many failed in all. A failure before any copy (no session,
+// listing the source root) is returned as is; a download's remote
+// source root is checked first (one MLST, else SIZE/CWD): missing gives
+// the server's refusal (`FTP_ERROR_PERM`), a file
+// `FTP_ERROR_INVALID_ARGUMENT`, and nothing is changed. An upload's
+// remote root is created when missing (`mkdir -p`). `report` (may be NULL)
 // receives the counts. Progress: the pool's progress callback sees each
 // file's transfer (its remote path and size). Any number of threads may
 // mirror on one pool at once (different targets).

@@ -2,6 +2,8 @@
 //! a [`Pool`]: [`Pool::mirror`].
 //!
 //! # Steps
+//! 0. A download checks that the remote root is a directory (vsftpd lists
+//!    a missing one as empty); an upload makes the remote root.
 //! 1. Walk the source tree: remotely with [`Session::list`] (MLSD, else
 //!    LIST parsed), the directories of each level at once on the pool's
 //!    sessions ([`walk_remote`]); locally with `lstat`, symbolic links never
