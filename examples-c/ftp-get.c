@@ -76,12 +76,15 @@ static int segmented(const ftpx_opts *o, const char *text, const ftpurl *u, cons
     r = ftpx_pool_progress_attach(&progress, p, prog, o->quiet);
     if (r == FTP_OK)
         r = ftp_pool_download_segmented(p, u->path, outname, segments, flags);
-    seconds = ftpx_pool_progress_end(&progress, p);
+    /* The error first: detaching the progress display is a call on the
+     * pool, which replaces this thread's last error. */
     if (r != FTP_OK) {
         snprintf(what, sizeof what, "downloading '%s' to '%s' in %u segments", u->path, outname,
                  segments);
         ftpx_pool_report(o, p, what, r);
-    } else if (!o->quiet) {
+    }
+    seconds = ftpx_pool_progress_end(&progress, p);
+    if (r == FTP_OK && !o->quiet) {
         fprintf(stderr, "%s: %s: done in %.1f s over up to %u connections\n", prog, outname,
                 seconds, segments);
     }

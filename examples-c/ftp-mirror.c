@@ -129,14 +129,16 @@ int main(int argc, char **argv)
     if (res == FTP_OK)
         res = ftp_pool_mirror(p, m.upload ? FTP_MIRROR_UPLOAD : FTP_MIRROR_DOWNLOAD, u.path,
                               pos[1], m.flags, &r);
-    seconds = ftpx_pool_progress_end(&progress, p);
-    if (!o.quiet)
-        summary(&r, seconds);
+    /* The error first: detaching the progress display is a call on the
+     * pool, which replaces this thread's last error. */
     if (res != FTP_OK) {
         snprintf(what, sizeof what, "mirroring '%s' %s '%s'", u.path[0] ? u.path : ".",
                  m.upload ? "from" : "to", pos[1]);
         ftpx_pool_report(&o, p, what, res);
     }
+    seconds = ftpx_pool_progress_end(&progress, p);
+    if (!o.quiet)
+        summary(&r, seconds);
     ftp_pool_free(p);
     ftpurl_free(&u);
     return res == FTP_OK ? 0 : 1;

@@ -656,7 +656,10 @@ enum ftp_result ftp_size(struct ftp_session *s, const char *filename, int64_t *s
 // act on each file as for `ftp_download_file` / `ftp_upload_file` (a
 // download's time comes from an MLSD listing when it has one, else
 // MDTM); `FTP_CREATE_DIRS` is accepted and implied. Symbolic links and
-// other special files of the source are not copied. Another bit, or a
+// other special files of the source are not copied; a remote directory
+// that lists exactly as one of its ancestors (a link back to it, on
+// servers that list links as their targets) is not descended and counts
+// as failed. Another bit, or a
 // bad `direction`: `FTP_ERROR_INVALID_ARGUMENT`.
 //
 // Crash safety: a download is written to `.NAME.ftp-part` and renamed to

@@ -255,3 +255,26 @@ fn a_missing_source_directory_is_an_error_not_an_empty_tree() {
     assert_eq!(files(&read_tree(&src)), n, "nothing deleted");
     std::fs::remove_dir_all(work).unwrap();
 }
+
+#[test]
+fn a_link_back_to_an_ancestor_is_not_descended() {
+    // pyftpdlib lists a link to a directory as that directory: a link to
+    // the parent would repeat the tree down to the depth limit.
+    let Some((url, on_disk)) = server("PYFTPD") else {
+        return;
+    };
+    let (tag, work, src, n) = fixture("b", false);
+    let pool = Pool::new(&url, None, 2).unwrap();
+    mirror(&pool, Direction::Upload, &tag, &src, Default::default());
+    std::os::unix::fs::symlink("..", on_disk.join(&tag).join("sub/deeper/up")).unwrap();
+    let dst = work.join("dst");
+    let mut r = MirrorReport::default();
+    let e = pool
+        .mirror(Direction::Download, &tag, &dst, Default::default(), &mut r)
+        .unwrap_err();
+    assert!(e.to_string().contains("sub/deeper/up failed"), "{e}");
+    assert_eq!((r.files_copied, r.files_failed), (n, 1), "{r:?}");
+    assert_eq!(read_tree(&dst), read_tree(&src), "the real tree, once");
+    let _ = std::fs::remove_dir_all(on_disk.join(&tag));
+    std::fs::remove_dir_all(work).unwrap();
+}

@@ -39,7 +39,8 @@ typedef struct ftpx_pool_progress {
 
 ftp_result ftpx_pool_progress_attach(ftpx_pool_progress *pp, ftp_pool *p, const char *prog,
                                      bool quiet);
-/* Detaches the display from the pool; returns the seconds since attach. */
+/* Detaches the display from the pool (a call on the pool: read
+ * ftp_pool_last_error before); returns the seconds since attach. */
 double ftpx_pool_progress_end(ftpx_pool_progress *pp, ftp_pool *p);
 
 #endif /* FTP_EXAMPLES_FTPPOOL_H */

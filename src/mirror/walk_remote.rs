@@ -5,6 +5,10 @@
 //! them at once, and they are the ones the copies use next). MLSD, else
 //! LIST parsed ([`Session::list`]).
 //!
+//! A directory whose listing is exactly its ancestor's (names, kinds,
+//! sizes, times) is taken for a link back to it (pyftpdlib lists links
+//! as what they point to) and not descended: a problem of the source.
+//!
 //! A subdirectory that cannot be listed (a 4xx/5xx refusal) is a problem
 //! of the source (reported, the rest goes on) or, in the target, taken as
 //! holding nothing; any other failure, or the root's, ends the walk.
@@ -16,6 +20,9 @@ use crate::error::{Error, Result};
 use crate::listing::{Entry, EntryType};
 use crate::pool::PooledSession;
 use crate::session::Session;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -24,6 +31,7 @@ use std::sync::Mutex;
 pub(crate) fn remote(job: &Job<'_>, first: &mut PooledSession, side: Side) -> Result<Walked> {
     let mut out = Walked::default();
     let mut level = vec![String::new()];
+    let mut prints: HashMap<String, u64> = HashMap::new();
     for depth in 0.. {
         if level.is_empty() {
             break;
@@ -38,6 +46,25 @@ pub(crate) fn remote(job: &Job<'_>, first: &mut PooledSession, side: Side) -> Re
         for (dir, listed) in level.iter().zip(list_level(job, first, &level, side)) {
             match listed {
                 Ok(w) => {
+                    // An ancestor lists at least the way down to here:
+                    // an empty listing is never a link back.
+                    let print = fingerprint(&w);
+                    let back = (!w.nodes.is_empty())
+                        .then(|| ancestor_with(&prints, dir, print))
+                        .flatten();
+                    if let Some(same) = back {
+                        // A link back to an ancestor, listed as a directory
+                        // (pyftpdlib follows links): not descended.
+                        out.nodes.retain(|n| n.path != *dir);
+                        if side == Side::Source {
+                            let why = format!(
+                                "not copied: it lists exactly as {same:?} (a link back to it?)"
+                            );
+                            out.problems.push((dir.clone(), Error::State(why)));
+                        }
+                        continue;
+                    }
+                    prints.insert(dir.clone(), print);
                     next.extend(
                         w.nodes
                             .iter()
@@ -59,6 +86,34 @@ pub(crate) fn remote(job: &Job<'_>, first: &mut PooledSession, side: Side) -> Re
         level = next;
     }
     Ok(out)
+}
+
+/// A digest of a listing: its entries' names, kinds, sizes and times.
+fn fingerprint(w: &Walked) -> u64 {
+    let mut entries: Vec<_> = w
+        .nodes
+        .iter()
+        .map(|n| {
+            let name = n.path.rsplit('/').next().unwrap_or(&n.path);
+            (name, n.kind == Kind::Dir, n.size, n.mtime.map(|m| m.secs))
+        })
+        .collect();
+    entries.sort_unstable();
+    let mut h = DefaultHasher::new();
+    entries.hash(&mut h);
+    h.finish()
+}
+
+/// The ancestor of `dir` whose listing had the digest `print`, if any.
+fn ancestor_with<'a>(prints: &'a HashMap<String, u64>, dir: &str, print: u64) -> Option<&'a str> {
+    let mut at = dir;
+    while !at.is_empty() {
+        at = at.rfind('/').map_or("", |i| &at[..i]);
+        if let Some((path, _)) = prints.get_key_value(at).filter(|(_, p)| **p == print) {
+            return Some(path);
+        }
+    }
+    None
 }
 
 /// The listings of `dirs`, in their order.
