@@ -6,15 +6,15 @@
 //!    a missing one as empty); an upload makes the remote root.
 //! 1. Walk the source tree: remotely with [`Session::list`] (MLSD, else
 //!    LIST parsed), the directories of each level at once on the pool's
-//!    sessions ([`walk_remote`]); locally with `lstat`, symbolic links never
-//!    followed ([`walk`]).
+//!    sessions (walk_remote.rs); locally with `lstat`, symbolic links never
+//!    followed (walk.rs).
 //! 2. Walk the target tree when it is needed: always for a download (the
 //!    local disk costs no round trip); for an upload only with `newer`,
 //!    `delete`, or when a journal of an unfinished run exists.
-//! 3. Plan ([`plan`]): directories to create, files to copy (largest
+//! 3. Plan (plan.rs): directories to create, files to copy (largest
 //!    first), files to delete, leftovers of a crashed run to remove.
 //! 4. Delete (with `delete`) and create directories, on one session.
-//! 5. Copy with up to `max_sessions` worker threads ([`run`]), each on its
+//! 5. Copy with up to `max_sessions` worker threads (run.rs), each on its
 //!    own pooled session, taking the next file from one shared list: no
 //!    thread per file, no TYPE, CWD or SIZE per file (paths are relative
 //!    to the pool's directory; sizes and times come from the listings).
@@ -27,7 +27,7 @@
 //! - Uploads write to the target name directly (no RNFR/RNTO round trips)
 //!   unless `atomic` asks for the temporary-name upload of
 //!   [`Session::upload_file`].
-//! - A journal, `.ftp-mirror.journal` in the local root ([`journal`]),
+//! - A journal, `.ftp-mirror.journal` in the local root (journal.rs),
 //!   records each file started and each file completed, with the source's
 //!   size and time. It is removed when a run ends with no failure. A later
 //!   run of the same mirror (same direction, server and remote directory)
