@@ -83,6 +83,16 @@ fn a_download_costs_epsv_and_retr_per_file() {
         },
         ..Default::default()
     };
+    // With a progress callback too: the totals come from the listing.
+    let totals = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = totals.clone();
+    pool.set_progress(
+        Some(std::sync::Arc::new(move |p: &ftp::Progress<'_>| {
+            seen.lock().unwrap().push((p.path.to_string(), p.total));
+            Ok(())
+        })),
+        Duration::ZERO,
+    );
     let mut r = MirrorReport::default();
     pool.mirror(Direction::Download, "root", &dir, keep, &mut r)
         .unwrap_or_else(|e| panic!("{e} {r:?}"));
@@ -92,6 +102,19 @@ fn a_download_costs_epsv_and_retr_per_file() {
         assert_eq!(std::fs::read(&p).unwrap(), data, "{name}");
         let t = std::fs::metadata(&p).unwrap().modified().unwrap();
         assert_eq!(t, UNIX_EPOCH + Duration::from_secs(1_577_836_800), "{name}");
+    }
+    for (name, data) in FILES {
+        let path = format!("root/{name}");
+        let want = Some(data.len() as u64);
+        assert!(
+            totals
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|(p, t)| *p == path && *t == want),
+            "{path}: {:?}",
+            totals.lock().unwrap()
+        );
     }
     drop(pool);
     let cmds = server.finish();

@@ -39,6 +39,18 @@ pub(crate) fn download(
     local: &Path,
     opts: FileOptions,
 ) -> Result<()> {
+    download_sized(s, remote, local, opts, None)
+}
+
+/// [`download`] of a file whose size the caller knows (a listing told):
+/// it is the progress reports' total, so no SIZE is asked for them.
+pub(crate) fn download_sized(
+    s: &mut Session,
+    remote: &str,
+    local: &Path,
+    opts: FileOptions,
+    known_size: Option<u64>,
+) -> Result<()> {
     s.begin()?;
     check_line(remote, "the remote path")?;
     if remote.is_empty() {
@@ -90,7 +102,15 @@ pub(crate) fn download(
             .map_err(|e| open_err(local, e))?;
         (local.to_path_buf(), f, OnFailure::Leave)
     };
-    let result = fetch(s, remote, &mut file, opts, plan.as_ref(), &restore).and_then(|()| {
+    let result = fetch(
+        s,
+        remote,
+        &mut file,
+        (opts, known_size),
+        plan.as_ref(),
+        &restore,
+    )
+    .and_then(|()| {
         if opts.atomic {
             // On the disk before it takes the target's name: a crash
             // leaves the old file or the whole new one, never a part.
@@ -127,7 +147,7 @@ fn fetch(
     s: &mut Session,
     remote: &str,
     file: &mut File,
-    opts: FileOptions,
+    (opts, known_size): (FileOptions, Option<u64>),
     plan: Option<&Plan>,
     restore: &Restore,
 ) -> Result<()> {
@@ -139,8 +159,8 @@ fn fetch(
         0
     };
     let mut complete = false;
-    let mut total = None;
-    if !opts.resume && s.reports_progress() {
+    let mut total = known_size;
+    if !opts.resume && total.is_none() && s.reports_progress() {
         // A progress callback wants the total; not every 150 tells it.
         s.set_type('I')?;
         match s.size(remote) {

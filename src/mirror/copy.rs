@@ -6,7 +6,7 @@ use super::report::{Failures, MirrorReport};
 use super::walk::{local_path, remote_path, PART_SUFFIX};
 use super::{Direction, Job};
 use crate::error::{Error, Result};
-use crate::files::download::system_time;
+use crate::files::download::{download_sized, system_time};
 use crate::files::{atomic, local_io, FileOptions};
 use crate::pool::PooledSession;
 use crate::session::Session;
@@ -131,7 +131,8 @@ fn download(job: &Job<'_>, s: &mut Session, c: &Copy, remote: &str, local: &Path
         atomic: false,
         ..file_options(job, resume)
     };
-    let result = s.download_file(remote, &part, fo).and_then(|()| {
+    // The listing's size is the progress total: no SIZE per file.
+    let result = download_sized(s, remote, &part, fo, c.size).and_then(|()| {
         if keep_from_listing || o.atomic {
             finish_part(&part, exact.filter(|_| keep_from_listing), o.atomic)?;
         }
