@@ -165,6 +165,10 @@ int main(int argc, char **argv)
             ftpurl_free(&u);
             return ftpx_usage_error(prog, "-n needs an OUTFILE, not '-'", NULL);
         }
+        if ((rc = ftpx_pool_options_check(&o, "-n")) != 0) {
+            ftpurl_free(&u);
+            return rc;
+        }
         status = segmented(&o, pos[0], &u, outname, go.segments, flags);
         ftpurl_free(&u);
         return status;

@@ -120,6 +120,10 @@ int main(int argc, char **argv)
         return ftpx_usage_error(prog, "needs a URL and a LOCALDIR", NULL);
     if ((rc = ftpx_parse_url(&o, pos[0], &u)) != 0)
         return rc;
+    if ((rc = ftpx_pool_options_check(&o, prog)) != 0) {
+        ftpurl_free(&u);
+        return rc;
+    }
     p = ftpx_open_pool(&o, pos[0], &u, m.sessions);
     if (p == NULL) {
         ftpurl_free(&u);

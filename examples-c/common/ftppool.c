@@ -9,6 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+int ftpx_pool_options_check(const ftpx_opts *o, const char *what)
+{
+    char msg[200];
+    if (o->proxy == NULL && !o->active)
+        return 0;
+    snprintf(msg, sizeof msg, "%s uses a pool of connections, which cannot go through %s", what,
+             o->proxy != NULL ? "--proxy (it would connect directly)" : "--active");
+    return ftpx_usage_error(o->prog, msg, NULL);
+}
+
 ftp_pool *ftpx_open_pool(const ftpx_opts *o, const char *text, const ftpurl *u,
                          unsigned sessions)
 {

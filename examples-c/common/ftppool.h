@@ -8,12 +8,17 @@
 
 #include "ftpurl.h"
 
+/* Pools connect directly and in passive mode: --proxy and --active are
+ * usage errors for the tools that use one (`what`: "ftp-mirror", "-n").
+ * Returns 0, or 2 after printing why. */
+int ftpx_pool_options_check(const ftpx_opts *o, const char *what);
+
 /* A pool of up to `sessions` sessions to the server of URL text `text`
  * (already parsed into u): ftp://, ftps:// (implicit), or ftp:// with
  * --tls (explicit FTPS: the pool's ftpes://); --cacert / --insecure as for
  * ftpx_open. The pool's URL has no path: the callers name remote paths
- * relative to the login directory (u->path). --timeout, --active and
- * --debug apply to single sessions only (a pool waits 30 s, passive mode).
+ * relative to the login directory (u->path). --timeout and --debug apply
+ * to single sessions only (a pool waits 30 s).
  * Returns NULL after printing why. */
 ftp_pool *ftpx_open_pool(const ftpx_opts *o, const char *text, const ftpurl *u,
                          unsigned sessions);
