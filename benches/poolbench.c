@@ -100,8 +100,8 @@ int main(int argc, char **argv)
         i = 3;
     }
 #ifdef FTP_MIRROR_UPLOAD
-    if (argc - i == 7 && strcmp(argv[i], "mirror") == 0) {
-        unsigned n = count(argv[i + 6]);
+    if (argc - i == 6 && strcmp(argv[i], "mirror") == 0) {
+        unsigned n = count(argv[i + 5]);
         int dir = strcmp(argv[i + 2], "up") == 0 ? FTP_MIRROR_UPLOAD : FTP_MIRROR_DOWNLOAD;
         ftp_mirror_report rep;
         if (n == 0 || (strcmp(argv[i + 2], "up") != 0 && strcmp(argv[i + 2], "down") != 0))

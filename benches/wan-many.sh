@@ -102,13 +102,13 @@ done
 cp "$W/src/big256" "$FTP_TEST_VSFTPD_ROOT/pub/" && chmod a+r "$FTP_TEST_VSFTPD_ROOT/pub/big256"
 
 LFTP_SET="set net:max-retries 1; set net:timeout 60; set ftp:passive-mode yes; set ftp:prefer-epsv yes; set cmd:fail-exit yes; set xfer:clobber yes"
-LFTP_TLS="set ftp:ssl-force yes; set ftp:ssl-protect-data yes; set ftp:ssl-protect-list yes; set ssl:ca-file $CA; set ssl:check-hostname no"
+LFTP_TLS="set ftp:ssl-allow-anonymous yes; set ftp:ssl-force yes; set ftp:ssl-protect-data yes; set ftp:ssl-protect-list yes; set ssl:ca-file $CA; set ssl:check-hostname no"
 
 # command_for CASE IMPL TLS: fills CMD (the command) and CHECK (src:dst to diff).
 command_for() {
-  local case=$1 impl=$2 tls=$3 set=${1#[du]l} url scheme="ftp" lset="$LFTP_SET"
+  local case=$1 impl=$2 tls=$3 set=${1#[du]l} url lurl scheme="ftp" lset="$LFTP_SET"
   [ "$tls" = 0 ] || { scheme="ftpes"; lset="$LFTP_SET; $LFTP_TLS"; }
-  url="$scheme://127.0.0.2:$PPORT"
+  url="$scheme://127.0.0.2:$PPORT" lurl="ftp://127.0.0.2:$PPORT"
   local out="$W/out" n=${impl##*-}
   rm -rf "$out"; mkdir -p "$out"
   case "$case" in
@@ -128,7 +128,7 @@ command_for() {
         echo "output = \"$out/m$set/$b\""
       done >"$W/curl.cfg"
       CMD=(curl -sS "${tlsargs[@]}" --config "$W/curl.cfg") ;;
-    dl*/lftp-*) CMD=(lftp -c "$lset; open $url; mirror --parallel=$n pub/m$set $out/m$set") ;;
+    dl*/lftp-*) CMD=(lftp -c "$lset; open $lurl; mirror --parallel=$n pub/m$set $out/m$set") ;;
     dl*/libftp-*)
       local t=(); [ "$tls" = 0 ] || t=(--tls "$CA")
       CMD=("$BIN/poolbench" "${t[@]}" mirror "$url" down "pub/m$set" "$out/m$set" "$n") ;;
@@ -137,10 +137,10 @@ command_for() {
         echo "upload-file = \"$f\""; echo "url = \"ftp://127.0.0.2:$PPORT/pub/up/\""
       done >"$W/curl.cfg"
       CMD=(curl -sS --ftp-create-dirs --config "$W/curl.cfg") ;;
-    ul*/lftp-*) CMD=(lftp -c "$lset; open $url; mirror -R --parallel=$n $W/src/m$set pub/up") ;;
+    ul*/lftp-*) CMD=(lftp -c "$lset; open $lurl; mirror -R --parallel=$n $W/src/m$set pub/up") ;;
     ul*/libftp-*) CMD=("$BIN/poolbench" mirror "$url" up pub/up "$W/src/m$set" "$n") ;;
     seg/curl) CMD=(curl -sS -o "$out/big256" "ftp://127.0.0.2:$PPORT/pub/big256") ;;
-    seg/lftp-*) CMD=(lftp -c "$lset; open $url; pget -n $n pub/big256 -o $out/big256") ;;
+    seg/lftp-*) CMD=(lftp -c "$lset; open $lurl; pget -n $n pub/big256 -o $out/big256") ;;
     seg/libftp-*) CMD=("$BIN/poolbench" segmented "$url" pub/big256 "$out/big256" "$n") ;;
     *) die "no command for $case/$impl" ;;
   esac
