@@ -5,7 +5,7 @@ use crate::cancel::CancelToken;
 use crate::error::{Error, Result};
 use crate::stream::NetStream;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use socket2::{Domain, Protocol, SockRef, Socket, Type};
+use socket2::SockRef;
 use std::io::{self, Read};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::os::fd::{AsFd, AsRawFd, RawFd};
@@ -236,40 +236,14 @@ impl Read for DataConn {
 
 /// Connects a TCP socket to `addr`, from `source` (port chosen by the system)
 /// when given, within `timeout`, waiting in slices so that `cancel` is
-/// noticed.
+/// noticed (a race of one, see [`crate::connect::connect_first`]).
 pub(crate) fn connect_tcp(
     addr: SocketAddr,
     source: Option<SocketAddr>,
     timeout: Option<Duration>,
     cancel: &CancelToken,
 ) -> io::Result<TcpStream> {
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-    if let Some(src) = source {
-        if src.is_ipv4() == addr.is_ipv4() {
-            socket.bind(&src.into())?;
-        }
-    }
-    cancel.check()?;
-    socket.set_nonblocking(true)?;
-    match socket.connect(&addr.into()) {
-        Ok(()) => {}
-        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {
-            wait_ready(&socket, PollFlags::POLLOUT, timeout, cancel).map_err(|e| {
-                match e.kind() {
-                    io::ErrorKind::TimedOut => {
-                        io::Error::new(io::ErrorKind::TimedOut, "connection timed out")
-                    }
-                    _ => e,
-                }
-            })?;
-            if let Some(e) = socket.take_error()? {
-                return Err(e);
-            }
-        }
-        Err(e) => return Err(e),
-    }
-    socket.set_nonblocking(false)?;
-    Ok(socket.into())
+    crate::connect::connect_first(&[addr], source, timeout, cancel, &mut |_| {})
 }
 
 /// Waits until `fd` is ready for `events`, within `timeout`, in slices
