@@ -5,6 +5,7 @@
 //! file operations), [`transfers`] (data connections and transfers).
 
 mod abort;
+mod active;
 mod cancelled;
 mod commands;
 mod control;
