@@ -139,11 +139,11 @@ fn login_netrc_uses_the_connected_host_and_else_anonymous() {
     let mut s = session();
     s.set_netrc(Some(path.clone()));
     s.connect("127.0.0.1", server.port()).unwrap();
-    s.login_netrc().unwrap();
+    s.login_netrc("", "").unwrap();
     s.close();
     s.set_netrc(None);
     s.connect("127.0.0.1", server.port()).unwrap();
-    s.login_netrc().unwrap();
+    s.login_netrc("", "").unwrap();
     s.close();
     let seen = server.finish();
     assert_eq!(

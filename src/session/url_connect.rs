@@ -100,16 +100,17 @@ impl Session {
         Ok(netrc.find(host, user).cloned())
     }
 
-    /// ftplib's login with the user left out: the netrc entry of the
-    /// connected host (see [`Session::set_netrc`]), else `anonymous`.
-    pub fn login_netrc(&mut self) -> Result<Reply> {
+    /// Login with the user left out: the netrc entry of the connected
+    /// host (see [`Session::set_netrc`]), else `anonymous` with `passwd`
+    /// and `acct`.
+    pub fn login_netrc(&mut self, passwd: &str, acct: &str) -> Result<Reply> {
         let host = match &self.control {
             Some(c) => c.host.clone(),
             None => return Err(self.not_connected()),
         };
         match self.netrc_entry(&host, None)? {
             Some(e) => self.login(&e.login, &e.password, &e.account),
-            None => self.login("", "", ""),
+            None => self.login("", passwd, acct),
         }
     }
 
