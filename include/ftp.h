@@ -112,6 +112,9 @@
 // `ftp_set_url_cwd`: one CWD with the whole directory path.
 #define FTP_URL_CWD_ONCE 1
 
+// `ftp_set_url_cwd`: no CWD (use `ftp_url_path`).
+#define FTP_URL_CWD_NONE 2
+
 // The major version of the library this header belongs to (Cargo.toml).
 // Compare with `ftp_version()` to detect a header/library mismatch.
 #define FTP_VERSION_MAJOR 0
@@ -1083,8 +1086,20 @@ enum ftp_result ftp_connect_url(struct ftp_session *s,
 // `FTP_URL_CWD_EACH` (0, the default: one `CWD` per segment, as RFC 1738
 // says) or `FTP_URL_CWD_ONCE` (1: one `CWD` with the segments joined by
 // `/`, for servers that accept a path and where each step costs a round
-// trip). Other values: `FTP_ERROR_INVALID_ARGUMENT`.
+// trip) or `FTP_URL_CWD_NONE` (2: no `CWD` at all; the caller uses
+// `ftp_url_path`, e.g. to create missing directories first). Other
+// values: `FTP_ERROR_INVALID_ARGUMENT`.
 enum ftp_result ftp_set_url_cwd(struct ftp_session *s, int mode);
+
+// The path of the URL the last connection was opened with by
+// `ftp_connect_url` (it stays after `ftp_quit`/`ftp_close`), %-decoded, its segments joined by `/` and the
+// `;type=` suffix left out: relative to the login directory, absolute when
+// it starts with `/` (`ftp://h//etc/x` and `ftp://h/%2Fetc/x` give
+// `/etc/x`), "" when the URL has none. NULL for a NULL session and when
+// the last connection was not opened by a successful `ftp_connect_url`
+// (`ftp_connect` clears it). Owned by the session, valid until the next
+// call on it; a getter: allowed from the session's callbacks.
+const char *ftp_url_path(const struct ftp_session *s);
 
 // Names the netrc file that logins without credentials consult:
 // `ftp_connect_url` with a URL that has no password, and `ftp_login` with

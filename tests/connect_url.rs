@@ -71,12 +71,39 @@ fn one_cwd_for_the_whole_directory_and_directory_urls() {
     s.set_url_cwd(UrlCwd::Once);
     let u = url("ftp://127.0.0.1:PORT/a/b/c", &server);
     s.connect_url(&u, None, UrlPath::Directory).unwrap();
+    assert_eq!(s.url_path(), Some("a/b/c"));
     s.close();
+    assert_eq!(s.url_path(), Some("a/b/c"));
     let seen = server.finish();
     assert_eq!(
         seen,
         ["USER anonymous", "PASS anonymous@", "FEAT", "CWD a/b/c"]
     );
+}
+
+#[test]
+fn no_cwd_leaves_the_path_to_the_caller() {
+    let server = ScriptedServer::start_sessions(2, |i, c| {
+        match i {
+            0 => c.greet_and_login(),
+            _ => c.reply("220 hi"),
+        }
+        c.drain("200 ok");
+    });
+    let mut s = session();
+    s.set_url_cwd(UrlCwd::None);
+    let u = url(
+        "ftp://u:p@127.0.0.1:PORT/%2Fsrv/new%20dir/f.bin;type=i",
+        &server,
+    );
+    s.connect_url(&u, None, UrlPath::File).unwrap();
+    assert_eq!(s.url_path(), Some("/srv/new dir/f.bin"));
+    s.close();
+    s.connect("127.0.0.1", server.port()).unwrap();
+    assert_eq!(s.url_path(), None);
+    s.close();
+    let seen = server.finish();
+    assert_eq!(seen, ["0:USER u", "0:PASS p", "0:FEAT"]);
 }
 
 #[test]

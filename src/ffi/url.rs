@@ -2,7 +2,7 @@
 //! `ftp_connect_url`, `ftp_set_netrc`, `ftp_set_url_cwd`,
 //! `ftp_set_connect_timeout_ms`, `ftp_set_active_address`.
 
-use super::boundary::with_session;
+use super::boundary::{with_outputs, with_session};
 use super::handle::ftp_session;
 use super::result::ftp_result;
 use super::strings::{arg, opt_arg};
@@ -17,6 +17,8 @@ use std::time::Duration;
 pub const FTP_URL_CWD_EACH: c_int = 0;
 /// `ftp_set_url_cwd`: one CWD with the whole directory path.
 pub const FTP_URL_CWD_ONCE: c_int = 1;
+/// `ftp_set_url_cwd`: no CWD (use `ftp_url_path`).
+pub const FTP_URL_CWD_NONE: c_int = 2;
 
 /// Connects, secures, logs in and changes directory as `url` says.
 ///
@@ -73,21 +75,41 @@ pub extern "C" fn ftp_connect_url(
 /// `FTP_URL_CWD_EACH` (0, the default: one `CWD` per segment, as RFC 1738
 /// says) or `FTP_URL_CWD_ONCE` (1: one `CWD` with the segments joined by
 /// `/`, for servers that accept a path and where each step costs a round
-/// trip). Other values: `FTP_ERROR_INVALID_ARGUMENT`.
+/// trip) or `FTP_URL_CWD_NONE` (2: no `CWD` at all; the caller uses
+/// `ftp_url_path`, e.g. to create missing directories first). Other
+/// values: `FTP_ERROR_INVALID_ARGUMENT`.
 #[no_mangle]
 pub extern "C" fn ftp_set_url_cwd(s: *mut ftp_session, mode: c_int) -> ftp_result {
     with_session(s, |s| {
         let mode = match mode {
             FTP_URL_CWD_EACH => UrlCwd::EachSegment,
             FTP_URL_CWD_ONCE => UrlCwd::Once,
+            FTP_URL_CWD_NONE => UrlCwd::None,
             other => {
                 return Err(Error::InvalidArgument(format!(
-                    "unknown URL CWD mode {other} (want FTP_URL_CWD_EACH or FTP_URL_CWD_ONCE)"
+                    "unknown URL CWD mode {other} (want FTP_URL_CWD_EACH, _ONCE or _NONE)"
                 )))
             }
         };
         s.core.set_url_cwd(mode);
         Ok(())
+    })
+}
+
+/// The path of the URL the last connection was opened with by
+/// `ftp_connect_url` (it stays after `ftp_quit`/`ftp_close`), %-decoded, its segments joined by `/` and the
+/// `;type=` suffix left out: relative to the login directory, absolute when
+/// it starts with `/` (`ftp://h//etc/x` and `ftp://h/%2Fetc/x` give
+/// `/etc/x`), "" when the URL has none. NULL for a NULL session and when
+/// the last connection was not opened by a successful `ftp_connect_url`
+/// (`ftp_connect` clears it). Owned by the session, valid until the next
+/// call on it; a getter: allowed from the session's callbacks.
+#[no_mangle]
+pub extern "C" fn ftp_url_path(s: *const ftp_session) -> *const c_char {
+    with_outputs(s, std::ptr::null(), |out| {
+        out.url_path
+            .as_ref()
+            .map_or(std::ptr::null(), |p| p.as_ptr())
     })
 }
 

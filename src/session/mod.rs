@@ -96,6 +96,8 @@ pub struct Session {
     owed_replies: u32,
     /// Progress reports and keepalive (see progress.rs).
     monitor: progress::Monitor,
+    /// The path of the URL the connection was opened with (url_connect.rs).
+    url_path: Option<String>,
     /// Whole-file transfers: endpoint and login for retries, the retry
     /// policy, strict REST (see `crate::files`).
     files: crate::files::FilesState,
@@ -252,6 +254,7 @@ impl Session {
         self.monitor.reset_connection();
         self.forget_features();
         self.files.endpoint = Some((host.to_string(), port));
+        self.url_path = None;
         self.welcome = None;
         self.epsv_refused = false;
         self.current_type = None;

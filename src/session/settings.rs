@@ -54,6 +54,8 @@ pub enum UrlCwd {
     EachSegment,
     /// One CWD with the whole directory path.
     Once,
+    /// No CWD: the caller uses [`crate::Session::url_path`] itself.
+    None,
 }
 
 /// When the descriptor transfers move bytes inside the kernel.

@@ -52,6 +52,7 @@ impl Session {
                 UrlPath::Directory => &url.segments[..],
             };
             self.change_to(dirs)?;
+            self.url_path = Some(url.path());
             self.last_reply = Some(reply.clone());
             Ok(reply)
         })();
@@ -61,8 +62,15 @@ impl Session {
         result
     }
 
-    /// Chooses one CWD per URL path segment (the default, RFC 1738) or
-    /// one CWD with the whole directory path.
+    /// The decoded path of the URL this connection was opened with by
+    /// [`Session::connect_url`] (segments joined by `/`; see
+    /// [`FtpUrl::path`]); `None` when it was not opened so.
+    pub fn url_path(&self) -> Option<&str> {
+        self.url_path.as_deref()
+    }
+
+    /// Chooses one CWD per URL path segment (the default, RFC 1738), one
+    /// CWD with the whole directory path, or none.
     pub fn set_url_cwd(&mut self, mode: UrlCwd) {
         self.settings.url_cwd = mode;
     }
@@ -126,6 +134,7 @@ impl Session {
                     }
                 }
             }
+            UrlCwd::None => {}
             UrlCwd::Once => {
                 let path = match dirs {
                     [only] if only.is_empty() => "/".to_string(),

@@ -8,7 +8,8 @@
  * Servers (tests/servers/ftpservers.py):
  * - vsftpd (FTP_TEST_VSFTPD_*, anonymous): a URL naming a file enters its
  *   directory segment by segment (CWD pub, CWD subdir; ftp_pwd), and in one
- *   CWD with FTP_URL_CWD_ONCE; the file then downloads byte-exact; active
+ *   CWD with FTP_URL_CWD_ONCE, in none with FTP_URL_CWD_NONE (ftp_url_path
+ *   gives the decoded path); the file then downloads byte-exact; active
  *   mode with an announced address and a port range (the PORT command in
  *   the debug output), and a range whose ports are all taken
  *   (FTP_ERROR_IO, the session goes on);
@@ -75,7 +76,9 @@ static void test_no_server(void)
     CHECK_RES(NULL, ftp_set_netrc(NULL, NULL), FTP_ERROR_INVALID_ARGUMENT);
     CHECK_OK(s, ftp_set_netrc(s, ""));
     CHECK_RES(NULL, ftp_set_url_cwd(NULL, FTP_URL_CWD_ONCE), FTP_ERROR_INVALID_ARGUMENT);
-    CHECK_RES(s, ftp_set_url_cwd(s, 2), FTP_ERROR_INVALID_ARGUMENT);
+    CHECK_RES(s, ftp_set_url_cwd(s, 3), FTP_ERROR_INVALID_ARGUMENT);
+    CHECK(NULL, ftp_url_path(NULL) == NULL);
+    CHECK(s, ftp_url_path(s) == NULL);
     CHECK_RES(s, ftp_set_url_cwd(s, -1), FTP_ERROR_INVALID_ARGUMENT);
     CHECK_OK(s, ftp_set_url_cwd(s, FTP_URL_CWD_EACH));
     CHECK_RES(NULL, ftp_set_connect_timeout_ms(NULL, 5), FTP_ERROR_INVALID_ARGUMENT);
@@ -138,7 +141,23 @@ static void test_vsftpd_paths(void)
     CHECK(s, tu_lines_index(&dbg, "*cmd* 'CWD pub/subdir'") >= 0);
     CHECK_OK(s, ftp_pwd(s, &pwd));
     CHECK_STR(s, pwd, "/pub/subdir");
+    CHECK_STR(s, ftp_url_path(s), "pub/subdir/");
     CHECK_OK(s, ftp_quit(s));
+    free(url);
+
+    tu_step("vsftpd: FTP_URL_CWD_NONE leaves the path to ftp_url_path");
+    CHECK_OK(s, ftp_set_url_cwd(s, FTP_URL_CWD_NONE));
+    url = tu_strf("ftp://%s:%u/pub/%%73ubdir/nested.txt", VS.host, VS.port);
+    CHECK_OK(s, ftp_connect_url(s, url, NULL));
+    CHECK_STR(s, ftp_url_path(s), "pub/subdir/nested.txt");
+    CHECK_OK(s, ftp_pwd(s, &pwd));
+    CHECK_STR(s, pwd, "/");
+    retr_equals_file(s, ftp_url_path(s), VS.root, "pub/subdir/nested.txt");
+    CHECK_OK(s, ftp_quit(s));
+    CHECK_OK(s, ftp_connect(s, VS.host, VS.port));
+    CHECK(s, ftp_url_path(s) == NULL);
+    CHECK_OK(s, ftp_quit(s));
+    CHECK_OK(s, ftp_set_url_cwd(s, FTP_URL_CWD_EACH));
     free(url);
     url = tu_strf("ftp://%s:%u/pub/missing/x", VS.host, VS.port);
     CHECK_RES(s, ftp_connect_url(s, url, NULL), FTP_ERROR_PERM);
