@@ -1106,7 +1106,9 @@ const char *ftp_url_path(const struct ftp_session *s);
 // a NULL user. NULL `path` means `$NETRC`, else `$HOME/.netrc`
 // (`FTP_ERROR_INVALID_ARGUMENT` when neither variable is set); `""` turns
 // netrc off again (the default: no netrc is read until this is called).
-// The file is read at each such login, not now.
+// The file is read at each such login, not now. A missing file named by
+// `path` fails those logins (`FTP_ERROR_IO`); a missing default file
+// (NULL `path`) means no entries.
 //
 // Format (Python's `netrc`): `machine NAME` entries and one `default`,
 // each with `login NAME` (or `user`), `password TEXT`, `account TEXT`;

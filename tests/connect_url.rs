@@ -1,7 +1,7 @@
 //! `Session::connect_url` against the scripted server: credentials from
 //! the URL or a netrc file, the directory changes, what the pool shares.
 
-use ftp::session::{UrlCwd, UrlPath};
+use ftp::session::{NetrcFile, UrlCwd, UrlPath};
 use ftp::url::FtpUrl;
 use ftp::{Error, Session};
 use ftp_testkit::{ScriptedServer, LOGIN_FEATURES};
@@ -140,7 +140,10 @@ fn netrc_gives_the_password_for_the_url_user() {
         c.drain("200 ok");
     });
     let mut s = session();
-    s.set_netrc(Some(path.clone()));
+    s.set_netrc(Some(NetrcFile {
+        path: path.clone(),
+        required: true,
+    }));
     let u = url("ftp://alice@127.0.0.1:PORT", &server);
     s.connect_url(&u, None, UrlPath::File).unwrap();
     s.close();
@@ -164,7 +167,10 @@ fn login_netrc_uses_the_connected_host_and_else_anonymous() {
         c.drain("200 ok");
     });
     let mut s = session();
-    s.set_netrc(Some(path.clone()));
+    s.set_netrc(Some(NetrcFile {
+        path: path.clone(),
+        required: true,
+    }));
     s.connect("127.0.0.1", server.port()).unwrap();
     s.login_netrc("", "").unwrap();
     s.close();
@@ -195,7 +201,10 @@ fn a_netrc_open_to_others_is_refused_and_nothing_is_sent() {
         c.expect_eof();
     });
     let mut s = session();
-    s.set_netrc(Some(path.clone()));
+    s.set_netrc(Some(NetrcFile {
+        path: path.clone(),
+        required: true,
+    }));
     let u = url("ftp://127.0.0.1:PORT/x", &server);
     let e = s.connect_url(&u, None, UrlPath::File).unwrap_err();
     let text = e.to_string();
@@ -223,4 +232,37 @@ fn the_pool_opens_its_sessions_by_url() {
     drop(pool);
     let seen = server.finish();
     assert_eq!(seen[3..5], ["CWD d1", "CWD d2"]);
+}
+
+#[test]
+fn a_missing_netrc_fails_only_when_required() {
+    let server = ScriptedServer::start_sessions(2, |i, c| {
+        c.reply("220 hi");
+        if i == 1 {
+            c.exchange("USER anonymous", "331 pw");
+            c.exchange("PASS", "230 in");
+            c.exchange("FEAT", LOGIN_FEATURES);
+        }
+        c.drain("200 ok");
+    });
+    let missing = std::env::temp_dir().join("ftp-no-such-dir-4711/netrc");
+    let mut s = session();
+    for required in [true, false] {
+        s.set_netrc(Some(NetrcFile {
+            path: missing.clone(),
+            required,
+        }));
+        s.connect("127.0.0.1", server.port()).unwrap();
+        let r = s.login_netrc("", "");
+        if required {
+            let e = r.unwrap_err();
+            assert!(matches!(e, Error::Io { .. }), "{e:?}");
+            assert!(e.to_string().contains("ftp-no-such-dir-4711"), "{e}");
+        } else {
+            assert_eq!(r.unwrap().code, 230);
+        }
+        s.close();
+    }
+    let seen = server.finish();
+    assert_eq!(seen, ["1:USER anonymous", "1:PASS anonymous@", "1:FEAT"]);
 }

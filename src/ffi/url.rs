@@ -8,7 +8,7 @@ use super::result::ftp_result;
 use super::strings::{arg, opt_arg};
 use super::tls::ftp_tls_config;
 use crate::error::Error;
-use crate::session::{UrlCwd, UrlPath};
+use crate::session::{NetrcFile, UrlCwd, UrlPath};
 use crate::url::FtpUrl;
 use std::ffi::{c_char, c_int};
 use std::time::Duration;
@@ -118,7 +118,9 @@ pub extern "C" fn ftp_url_path(s: *const ftp_session) -> *const c_char {
 /// a NULL user. NULL `path` means `$NETRC`, else `$HOME/.netrc`
 /// (`FTP_ERROR_INVALID_ARGUMENT` when neither variable is set); `""` turns
 /// netrc off again (the default: no netrc is read until this is called).
-/// The file is read at each such login, not now.
+/// The file is read at each such login, not now. A missing file named by
+/// `path` fails those logins (`FTP_ERROR_IO`); a missing default file
+/// (NULL `path`) means no entries.
 ///
 /// Format (Python's `netrc`): `machine NAME` entries and one `default`,
 /// each with `login NAME` (or `user`), `password TEXT`, `account TEXT`;
@@ -137,15 +139,20 @@ pub extern "C" fn ftp_url_path(s: *const ftp_session) -> *const c_char {
 pub extern "C" fn ftp_set_netrc(s: *mut ftp_session, path: *const c_char) -> ftp_result {
     with_session(s, |s| {
         // SAFETY: path is NULL or a C string (contract).
-        let path =
-            match unsafe { opt_arg(path, "path") }? {
-                Some("") => None,
-                Some(p) => Some(std::path::PathBuf::from(p)),
-                None => Some(crate::netrc::default_path().ok_or_else(|| {
+        let file = match unsafe { opt_arg(path, "path") }? {
+            Some("") => None,
+            Some(p) => Some(NetrcFile {
+                path: p.into(),
+                required: true,
+            }),
+            None => Some(NetrcFile {
+                path: crate::netrc::default_path().ok_or_else(|| {
                     Error::InvalidArgument("neither NETRC nor HOME is set".into())
-                })?),
-            };
-        s.core.set_netrc(path);
+                })?,
+                required: false,
+            }),
+        };
+        s.core.set_netrc(file);
         Ok(())
     })
 }

@@ -24,7 +24,7 @@ mod url_connect;
 mod utf8;
 
 pub use entries::ListMethod;
-pub use settings::{ActiveAddress, Settings, UrlCwd, ZeroCopy};
+pub use settings::{ActiveAddress, NetrcFile, Settings, UrlCwd, ZeroCopy};
 pub use tls::IMPLICIT_PORT;
 pub use transfers::{DEFAULT_BLOCKSIZE, MAX_BLOCKSIZE, MAX_RETR_BLOCK, MAX_STOR_BLOCK};
 pub use url_connect::UrlPath;

@@ -31,7 +31,7 @@ pub struct Settings {
     pub active: ActiveAddress,
     /// The netrc file consulted for logins without credentials (`None`:
     /// no netrc).
-    pub netrc: Option<std::path::PathBuf>,
+    pub netrc: Option<NetrcFile>,
     /// How `connect_url` changes into the URL's directory.
     pub url_cwd: UrlCwd,
 }
@@ -44,6 +44,16 @@ pub struct ActiveAddress {
     pub host: Option<String>,
     /// The local port range to listen on, inclusive (`None`: any).
     pub ports: Option<(u16, u16)>,
+}
+
+/// The netrc file a session reads at logins without credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetrcFile {
+    /// Where it is.
+    pub path: std::path::PathBuf,
+    /// A missing file is an error (`true`) or means no entries (`false`,
+    /// for the default location).
+    pub required: bool,
 }
 
 /// How `Session::connect_url` changes into the URL's directory.

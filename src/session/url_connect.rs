@@ -1,7 +1,7 @@
 //! Connecting by URL: TLS mode from the scheme, login from the URL, a
 //! netrc file or anonymous, then the URL's directory (RFC 1738).
 
-use super::settings::UrlCwd;
+use super::settings::{NetrcFile, UrlCwd};
 use super::Session;
 use crate::error::{Error, Result};
 use crate::netrc::{Entry, Netrc};
@@ -76,9 +76,11 @@ impl Session {
     }
 
     /// Names the netrc file consulted for logins without credentials
-    /// (`None`: none; see [`crate::netrc`]). The file is read at each login.
-    pub fn set_netrc(&mut self, path: Option<std::path::PathBuf>) {
-        self.settings.netrc = path;
+    /// (`None`: none; see [`crate::netrc`]). The file is read at each
+    /// login; when it is missing, a `required` one is an error, another
+    /// one has no entries.
+    pub fn set_netrc(&mut self, file: Option<NetrcFile>) {
+        self.settings.netrc = file;
     }
 
     /// The login for `url`: its user and password when it gives a
@@ -101,10 +103,13 @@ impl Session {
     /// file is set and has one; an unreadable, malformed or too open file
     /// is an error.
     pub(crate) fn netrc_entry(&self, host: &str, user: Option<&str>) -> Result<Option<Entry>> {
-        let Some(path) = &self.settings.netrc else {
+        let Some(file) = &self.settings.netrc else {
             return Ok(None);
         };
-        let netrc = Netrc::load(path)?;
+        if !file.required && !file.path.exists() {
+            return Ok(None);
+        }
+        let netrc = Netrc::load(&file.path)?;
         Ok(netrc.find(host, user).cloned())
     }
 

@@ -16,8 +16,9 @@
  * - pyftpdlib (FTP_TEST_PYFTPD_*, tester/secret): URL credentials with %XX;
  *   a wrong password fails with FTP_ERROR_PERM and neither ftp_last_error
  *   nor the debug output holds it; netrc from a temporary file (chmod 600)
- *   for ftp_connect_url and for ftp_login with a NULL user; a netrc open to
- *   others is refused before anything is sent;
+ *   for ftp_connect_url and for ftp_login with a NULL user, NULL = $NETRC
+ *   (a missing default file: anonymous; a missing named one: FTP_ERROR_IO);
+ *   a netrc open to others is refused before anything is sent;
  * - vsftpd explicit and implicit FTPS (FTP_TEST_VSFTPDS_*, _VSFTPDI_*) and
  *   pyftpdlib FTPS (FTP_TEST_PYFTPDS_*) through ftpes:// and ftps:// URLs
  *   with the test CA, on a session made plain by ftp_session_new.
@@ -305,18 +306,38 @@ static void test_netrc(void)
     CHECK_INT(s, (long long)tu_lines_count_containing(&dbg, "*cmd* 'USER tester'"), 2);
     CHECK_OK(s, ftp_quit(s));
 
+    tu_step("netrc: NULL path = $NETRC; a missing default file means anonymous");
+    CHECK(NULL, setenv("NETRC", path, 1) == 0);
+    CHECK_OK(s, ftp_set_netrc(s, NULL));
+    CHECK_OK(s, ftp_connect_url(s, url, NULL));
+    CHECK_INT(s, (long long)tu_lines_count_containing(&dbg, "*cmd* 'USER tester'"), 3);
+    CHECK_OK(s, ftp_quit(s));
+    CHECK(NULL, setenv("NETRC", "/nonexistent-libftp/netrc", 1) == 0);
+    CHECK_OK(s, ftp_set_netrc(s, NULL));
+    CHECK_OK(s, ftp_connect(s, PY.host, PY.port));
+    CHECK_OK(s, ftp_login(s, NULL, NULL, NULL));
+    CHECK(s, tu_lines_index(&dbg, "*cmd* 'USER anonymous'") >= 0);
+    CHECK_OK(s, ftp_quit(s));
+    CHECK_OK(s, ftp_set_netrc(s, "/nonexistent-libftp/netrc"));
+    CHECK_OK(s, ftp_connect(s, PY.host, PY.port));
+    CHECK_RES(s, ftp_login(s, NULL, NULL, NULL), FTP_ERROR_IO);
+    CHECK(s, strstr(ftp_last_error(s), "/nonexistent-libftp/netrc") != NULL);
+    CHECK_OK(s, ftp_close(s));
+    CHECK(NULL, unsetenv("NETRC") == 0);
+    CHECK_OK(s, ftp_set_netrc(s, path));
+
     tu_step("netrc: a file open to others is refused before USER");
     CHECK(NULL, chmod(path, 0644) == 0);
     CHECK_RES(s, ftp_connect_url(s, url, NULL), FTP_ERROR_INVALID_ARGUMENT);
     CHECK(s, strstr(ftp_last_error(s), "chmod 600") != NULL);
     CHECK(s, strstr(ftp_last_error(s), PY.pass) == NULL);
     CHECK_CLOSED(s);
-    CHECK_INT(s, (long long)tu_lines_count_containing(&dbg, "*cmd* 'USER"), 2);
+    CHECK_INT(s, (long long)tu_lines_count_containing(&dbg, "*cmd* 'USER"), 4);
     CHECK_OK(s, ftp_connect(s, PY.host, PY.port));
     CHECK_RES(s, ftp_login(s, NULL, NULL, NULL), FTP_ERROR_INVALID_ARGUMENT);
     CHECK_OK(s, ftp_set_netrc(s, ""));
     CHECK_OK(s, ftp_login(s, NULL, NULL, NULL)); /* anonymous */
-    CHECK(s, tu_lines_index(&dbg, "*cmd* 'USER anonymous'") >= 0);
+    CHECK_INT(s, (long long)tu_lines_count_containing(&dbg, "*cmd* 'USER anonymous'"), 2);
     ftp_session_free(s);
     unlink(path);
     rmdir(dir);
