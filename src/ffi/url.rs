@@ -35,7 +35,7 @@ pub const FTP_URL_CWD_NONE: c_int = 2;
 /// even a session made by `ftp_session_new_tls` plain; the FTPS schemes
 /// make even a plain session FTPS), with a copy of `tls` (NULL: the
 /// session's own configuration when it has one, else the defaults: system
-/// CAs, host name checked); then connect (every address of the name, IPv6
+/// CAs, host name checked); the mode stays for later `ftp_connect` calls; then connect (every address of the name, IPv6
 /// first, Happy Eyeballs: see `ftp_set_connect_timeout_ms`); then login:
 /// the URL's user and password when it gives a password, else the netrc
 /// entry of the host (and of the URL's user, when given) when
