@@ -12,7 +12,11 @@
  *   gives the decoded path); the file then downloads byte-exact; active
  *   mode with an announced address and a port range (the PORT command in
  *   the debug output), and a range whose ports are all taken
- *   (FTP_ERROR_IO, the session goes on);
+ *   (FTP_ERROR_IO, the session goes on); the same with EPRT on vsftpd
+ *   over ::1 (FTP_TEST_VSFTPD6_*);
+ * - a listener whose backlog is full (connects hang): ftp_connect fails
+ *   with FTP_ERROR_TIMEOUT after ftp_set_connect_timeout_ms, not the
+ *   session timeout;
  * - pyftpdlib (FTP_TEST_PYFTPD_*, tester/secret): URL credentials with %XX;
  *   a wrong password fails with FTP_ERROR_PERM and neither ftp_last_error
  *   nor the debug output holds it; netrc from a temporary file (chmod 600)
@@ -247,6 +251,70 @@ static void test_active_address(void)
     tu_lines_free(&dbg);
 }
 
+/* A listener on 127.0.0.1 whose one queue place is taken by *filler: a
+ * further connect hangs (its SYNs are dropped). */
+static int black_hole(uint16_t *port, int *filler)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK(NULL, fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && listen(fd, 0) == 0);
+    CHECK(NULL, getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+    *filler = socket(AF_INET, SOCK_STREAM, 0);
+    CHECK(NULL, *filler >= 0 && connect(*filler, (struct sockaddr *)&a, sizeof a) == 0);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+static void test_connect_timeout(void)
+{
+    ftp_session *s = new_session(NULL);
+    uint16_t port;
+    int filler, hole = black_hole(&port, &filler);
+
+    tu_step("ftp_set_connect_timeout_ms bounds a connect that never completes");
+    CHECK_OK(s, ftp_set_connect_timeout_ms(s, 300));
+    CHECK_RES(s, ftp_connect(s, "127.0.0.1", port), FTP_ERROR_TIMEOUT);
+    CHECK(s, strstr(ftp_last_error(s), "connecting to 127.0.0.1") != NULL);
+    CHECK_CLOSED(s);
+    close(filler);
+    close(hole);
+    ftp_session_free(s);
+}
+
+static void test_active_ipv6(void)
+{
+    tu_server v6;
+    tu_lines dbg = {0};
+    ftp_session *s;
+    int fds[2];
+    uint16_t first = take_two_ports(fds);
+    char *want0, *want1;
+
+    tu_server_env("VSFTPD6", false, &v6);
+    tu_step("vsftpd on ::1, active mode: EPRT announces ::1 and a port of %u-%u", first,
+            first + 1);
+    close(fds[0]);
+    close(fds[1]);
+    s = tu_open(&v6, true);
+    CHECK_OK(s, ftp_set_debuglevel(s, 1));
+    CHECK_OK(s, ftp_set_debug_callback(s, tu_debug_sink, &dbg));
+    CHECK_OK(s, ftp_set_pasv(s, false));
+    CHECK_OK(s, ftp_set_active_address(s, "::1", first, (uint16_t)(first + 1)));
+    retr_equals_file(s, "pub/hello.txt", v6.root, "pub/hello.txt");
+    want0 = tu_strf("*cmd* 'EPRT |2|::1|%u|'", first);
+    want1 = tu_strf("*cmd* 'EPRT |2|::1|%u|'", first + 1);
+    CHECK(s, tu_lines_index(&dbg, want0) >= 0 || tu_lines_index(&dbg, want1) >= 0);
+    CHECK_OK(s, ftp_quit(s));
+    ftp_session_free(s);
+    tu_lines_free(&dbg);
+    free(want0);
+    free(want1);
+}
+
 static void test_pyftpd_credentials(void)
 {
     tu_lines dbg = {0};
@@ -411,6 +479,8 @@ int main(void)
     tu_server_env("PYFTPD", true, &PY);
     test_vsftpd_paths();
     test_active_address();
+    test_active_ipv6();
+    test_connect_timeout();
     test_pyftpd_credentials();
     test_netrc();
     test_tls_urls();
