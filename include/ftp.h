@@ -1132,8 +1132,10 @@ enum ftp_result ftp_set_netrc(struct ftp_session *s, const char *path);
 // one (at once when it fails) while the earlier ones go on; the first to
 // connect wins and the others are closed. 0 (the default) means the
 // session timeout (`ftp_set_timeout_ms`). Past the bound: `FTP_ERROR_TIMEOUT`;
-// every address refused: `FTP_ERROR_IO` naming the last one. Data
-// connections still go to the control connection's peer address.
+// every address refused: `FTP_ERROR_IO` naming the last one. With
+// several addresses, debug level 1 shows each attempt (`*connect* trying
+// ADDR`, `*connect* ADDR failed: ...`, `*connect* connected to ADDR`).
+// Data connections still go to the control connection's peer address.
 enum ftp_result ftp_set_connect_timeout_ms(struct ftp_session *s, uint64_t ms);
 
 // Active mode behind NAT: `host` (a name or address; NULL = the control

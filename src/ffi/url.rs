@@ -164,8 +164,10 @@ pub extern "C" fn ftp_set_netrc(s: *mut ftp_session, path: *const c_char) -> ftp
 /// one (at once when it fails) while the earlier ones go on; the first to
 /// connect wins and the others are closed. 0 (the default) means the
 /// session timeout (`ftp_set_timeout_ms`). Past the bound: `FTP_ERROR_TIMEOUT`;
-/// every address refused: `FTP_ERROR_IO` naming the last one. Data
-/// connections still go to the control connection's peer address.
+/// every address refused: `FTP_ERROR_IO` naming the last one. With
+/// several addresses, debug level 1 shows each attempt (`*connect* trying
+/// ADDR`, `*connect* ADDR failed: ...`, `*connect* connected to ADDR`).
+/// Data connections still go to the control connection's peer address.
 #[no_mangle]
 pub extern "C" fn ftp_set_connect_timeout_ms(s: *mut ftp_session, ms: u64) -> ftp_result {
     with_session(s, |s| {
