@@ -5,4 +5,4 @@ mod happy_eyeballs;
 mod resolver;
 
 pub use happy_eyeballs::{connect_first, Attempt, ATTEMPT_DELAY};
-pub use resolver::{order_addresses, resolve, Resolver};
+pub use resolver::{lookup, order_addresses, resolve, Resolver};

@@ -36,6 +36,12 @@ impl Resolver {
 /// The addresses of `host:port` (through `hook` when set), in the order
 /// to try them; an empty answer is an error.
 pub fn resolve(host: &str, port: u16, hook: Option<&Resolver>) -> Result<Vec<SocketAddr>> {
+    lookup(host, port, hook).map(order_addresses)
+}
+
+/// The addresses of `host:port` (through `hook` when set), in the
+/// resolver's order; an empty answer is an error.
+pub fn lookup(host: &str, port: u16, hook: Option<&Resolver>) -> Result<Vec<SocketAddr>> {
     let found = match hook {
         Some(r) => (r.0)(host, port),
         None => (host, port).to_socket_addrs().map(Iterator::collect),
@@ -47,7 +53,7 @@ pub fn resolve(host: &str, port: u16, hook: Option<&Resolver>) -> Result<Vec<Soc
             source: io::Error::new(io::ErrorKind::NotFound, "no address"),
         });
     }
-    Ok(order_addresses(addrs))
+    Ok(addrs)
 }
 
 /// Duplicates dropped, then the families interleaved starting with the

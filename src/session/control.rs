@@ -48,7 +48,8 @@ impl Session {
         let Some((host, port)) = &self.settings.source else {
             return Ok(None);
         };
-        let addr = connect::resolve(host, *port, self.settings.resolver.as_ref())
+        // The resolver's first address, as before Happy Eyeballs.
+        let addr = connect::lookup(host, *port, self.settings.resolver.as_ref())
             .map_err(|e| match e {
                 Error::Io { source, .. } => {
                     Error::from_io(&format!("cannot resolve source {host:?}"), source)
