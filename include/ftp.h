@@ -1130,7 +1130,9 @@ enum ftp_result ftp_set_netrc(struct ftp_session *s, const char *path);
 // address of the name (RFC 8305 Happy Eyeballs): IPv6 and IPv4 addresses
 // interleaved, IPv6 first; a new attempt starts 250 ms after the previous
 // one (at once when it fails) while the earlier ones go on; the first to
-// connect wins and the others are closed. 0 (the default) means the
+// connect wins and the others are closed (with a fixed source port, set
+// by `ftp_set_source_address`, one attempt at a time: the next starts when
+// the previous fails). 0 (the default) means the
 // session timeout (`ftp_set_timeout_ms`). Past the bound: `FTP_ERROR_TIMEOUT`;
 // every address refused: `FTP_ERROR_IO` naming the last one. With
 // several addresses, debug level 1 shows each attempt (`*connect* trying

@@ -31,10 +31,11 @@ fn black_hole(ip: &str) -> (Socket, TcpStream, SocketAddr) {
     (l, filler, addr)
 }
 
+/// "dual.test" has `addrs`; other names (the source address) resolve as usual.
 fn hook(addrs: Vec<SocketAddr>) -> Resolver {
-    Resolver::new(move |host, _| {
-        assert_eq!(host, "dual.test");
-        Ok(addrs.clone())
+    Resolver::new(move |host, port| match host {
+        "dual.test" => Ok(addrs.clone()),
+        _ => std::net::ToSocketAddrs::to_socket_addrs(&(host, port)).map(Iterator::collect),
     })
 }
 
@@ -132,4 +133,31 @@ fn the_connect_timeout_bounds_the_race_and_a_cancel_stops_it() {
     let e = s.connect("dual.test", 21).unwrap_err();
     assert!(matches!(e, Error::Cancelled(_)), "{e:?}");
     assert!(!s.is_connected());
+}
+
+#[test]
+fn a_fixed_source_port_allows_one_attempt_at_a_time() {
+    let (_l, _f, hole) = black_hole("127.0.0.1");
+    let server = ScriptedServer::start(|c| {
+        c.reply("220 hi");
+        c.drain("200 ok");
+    });
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    let mut s = Session::new();
+    s.set_connect_timeout(Some(Duration::from_millis(600)));
+    s.set_resolver(Some(hook(vec![hole, server.addr()])));
+    // The hole holds the source port: the server's address is never tried.
+    s.set_source_address(Some(("127.0.0.1".into(), port)))
+        .unwrap();
+    let lines = debug_lines(&mut s);
+    let e = s.connect("dual.test", 21).unwrap_err();
+    assert!(matches!(e, Error::Timeout(_)), "{e:?}");
+    assert_eq!(*lines.lock().unwrap(), [format!("*connect* trying {hole}")]);
+    // With any source port the attempts overlap and the server wins.
+    s.set_source_address(Some(("127.0.0.1".into(), 0))).unwrap();
+    s.connect("dual.test", 21).unwrap();
+    s.close();
+    server.finish();
 }

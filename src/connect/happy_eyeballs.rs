@@ -29,7 +29,9 @@ pub enum Attempt<'a> {
 
 /// Connects to the first of `addrs` (in order, see the module) that
 /// answers, from `source` when given (bound only for addresses of its
-/// family), within `timeout` for the whole race. `report` hears of each
+/// family), within `timeout` for the whole race. A source with a fixed
+/// port allows one attempt at a time (two sockets cannot hold the port):
+/// the next starts when the previous fails. `report` hears of each
 /// attempt. The error: the last attempt's (its text names the address
 /// when there were several),
 /// a timeout, or a cancel.
@@ -45,9 +47,11 @@ pub fn connect_first(
     let mut next = 0;
     let mut next_start = Instant::now();
     let mut last: Option<io::Error> = None;
+    let overlap = source.is_none_or(|s| s.port() == 0);
     loop {
         cancel.check()?;
-        if next < addrs.len() && (pending.is_empty() || Instant::now() >= next_start) {
+        let due = overlap && Instant::now() >= next_start;
+        if next < addrs.len() && (pending.is_empty() || due) {
             let addr = addrs[next];
             next += 1;
             report(Attempt::Started(addr));
@@ -67,7 +71,7 @@ pub fn connect_first(
         if pending.is_empty() {
             return Err(last.unwrap_or_else(|| io::ErrorKind::NotFound.into()));
         }
-        let until = match (limit, next < addrs.len()) {
+        let until = match (limit, overlap && next < addrs.len()) {
             (Some(l), true) => Some(l.min(next_start)),
             (None, true) => Some(next_start),
             (l, false) => l,
