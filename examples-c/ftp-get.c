@@ -32,8 +32,7 @@
 #include <unistd.h>
 
 #include "ftp.h"
-#include "ftppool.h"
-#include "ftpurl.h"
+#include "ftpx.h"
 
 static const char prog[] = "ftp-get";
 
@@ -107,7 +106,7 @@ static ftp_result to_stdout(ftp_session *s, const ftpx_opts *o, const char *path
 int main(int argc, char **argv)
 {
     ftpx_opts o;
-    ftpurl u;
+    char *path = NULL;
     const char *pos[2] = {NULL, NULL};
     int npos = 0, rc;
     const char *outname;
@@ -142,22 +141,13 @@ int main(int argc, char **argv)
     g = go.copy;
     if (npos < 1)
         return ftpx_usage_error(prog, "missing URL", NULL);
-    if ((rc = ftpx_parse_url(&o, pos[0], &u)) != 0)
+    if ((rc = ftpx_check_url(&o, pos[0])) != 0)
         return rc;
-    if (u.path[0] == '\0' || u.path[strlen(u.path) - 1] == '/') {
-        ftpurl_free(&u);
-        return ftpx_usage_error(prog, "the URL names a directory, not a file:", pos[0]);
-    }
-    outname = pos[1] != NULL ? pos[1] : ftpx_basename(u.path);
-    stdout_out = strcmp(outname, "-") == 0;
-    if (outname[0] == '\0') {
-        ftpurl_free(&u);
+    if (pos[1] != NULL && pos[1][0] == '\0')
         return ftpx_usage_error(prog, "empty output file name", NULL);
-    }
-    if (stdout_out && (g.resume || g.verify || g.mkdirs)) {
-        ftpurl_free(&u);
+    stdout_out = pos[1] != NULL && strcmp(pos[1], "-") == 0;
+    if (stdout_out && (g.resume || g.verify || g.mkdirs))
         return ftpx_usage_error(prog, "-c, --verify and -p need an OUTFILE, not '-'", NULL);
-    }
     flags = (g.resume ? FTP_RESUME : FTP_ATOMIC) | (g.verify ? FTP_VERIFY : 0u) |
             (g.mkdirs ? FTP_CREATE_DIRS : 0u);
     if (go.segments > 1) {
@@ -174,21 +164,26 @@ int main(int argc, char **argv)
         return status;
     }
 
-    s = ftpx_open(&o, &u);
+    s = ftpx_open(&o, pos[0], &path, &status);
     if (s == NULL)
         goto done;
+    if (path[0] == '\0' || path[strlen(path) - 1] == '/') {
+        status = ftpx_usage_error(prog, "the URL names a directory, not a file", NULL);
+        goto done;
+    }
+    outname = pos[1] != NULL ? pos[1] : ftpx_basename(path);
 
-    ftpx_progress_start(&progress, prog, ftpx_basename(u.path), -1, o.quiet);
+    ftpx_progress_start(&progress, prog, ftpx_basename(path), -1, o.quiet);
     r = ftpx_progress_attach(&progress, s);
     if (r == FTP_OK)
-        r = stdout_out ? to_stdout(s, &o, u.path) : ftp_download_file(s, u.path, outname, flags);
+        r = stdout_out ? to_stdout(s, &o, path) : ftp_download_file(s, path, outname, flags);
     ftpx_progress_end(&progress, r == FTP_OK);
     if (r != FTP_OK) {
         if (stdout_out && output_failed(s, r)) {
             fprintf(stderr, "%s: writing '<stdout>': %s\n", prog, ftp_last_error(s));
         } else {
             char what[600];
-            snprintf(what, sizeof what, "downloading '%s' to '%s'%s", u.path, outname,
+            snprintf(what, sizeof what, "downloading '%s' to '%s'%s", path, outname,
                      r == FTP_ERROR_VERIFY ? " (the copy does not match the server's)"
                      : g.resume            ? " (the partial file is kept: -c continues it)"
                                            : "");
@@ -200,6 +195,6 @@ int main(int argc, char **argv)
 
 done:
     ftpx_close(s);
-    ftpurl_free(&u);
+    free(path);
     return status;
 }

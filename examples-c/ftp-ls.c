@@ -21,7 +21,7 @@
 #include <time.h>
 
 #include "ftp.h"
-#include "ftpurl.h"
+#include "ftpx.h"
 
 static const char prog[] = "ftp-ls";
 
@@ -129,7 +129,7 @@ static int on_table_entry(void *userdata, const ftp_entry *e)
 int main(int argc, char **argv)
 {
     ftpx_opts o;
-    ftpurl u;
+    char *path = NULL;
     const char *url = NULL;
     int npos = 0, rc;
     enum mode mode = MODE_NLST;
@@ -162,15 +162,15 @@ int main(int argc, char **argv)
         return rc;
     if (npos < 1)
         return ftpx_usage_error(prog, "missing URL", NULL);
-    if ((rc = ftpx_parse_url(&o, url, &u)) != 0)
+    if ((rc = ftpx_check_url(&o, url)) != 0)
         return rc;
 
-    s = ftpx_open(&o, &u);
+    s = ftpx_open(&o, url, &path, &status);
     if (s == NULL)
         goto done;
 
     memset(&ctx, 0, sizeof ctx);
-    args = u.path[0] != '\0' ? u.path : NULL; /* NULL: the current directory */
+    args = path[0] != '\0' ? path : NULL; /* NULL: the current directory */
     switch (mode) {
     case MODE_LONG:
         what = "ftp_list";
@@ -208,6 +208,6 @@ int main(int argc, char **argv)
 
 done:
     ftpx_close(s);
-    ftpurl_free(&u);
+    free(path);
     return status;
 }

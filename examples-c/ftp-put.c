@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "ftp.h"
-#include "ftpurl.h"
+#include "ftpx.h"
 
 static const char prog[] = "ftp-put";
 
@@ -43,7 +43,7 @@ static bool input_failed(const ftp_session *s, ftp_result r)
 int main(int argc, char **argv)
 {
     ftpx_opts o;
-    ftpurl u;
+    char *path = NULL;
     ftpx_copy_flags g = {false, false, false};
     const ftpx_tool tool = {
         .prog = prog,
@@ -85,24 +85,8 @@ int main(int argc, char **argv)
     if (from_stdin && (g.resume || g.verify || g.mkdirs))
         return ftpx_usage_error(prog, "-c, --verify and -p need a LOCALFILE, not '-'", NULL);
 
-    if ((rc = ftpx_parse_url(&o, pos[1], &u)) != 0)
+    if ((rc = ftpx_check_url(&o, pos[1])) != 0)
         return rc;
-
-    /* Remote path: append the local name to a directory path. */
-    plen = strlen(u.path);
-    local_base = ftpx_basename(local);
-    dir_url = plen == 0 || u.path[plen - 1] == '/';
-    if (dir_url && (from_stdin || local_base[0] == '\0')) {
-        ftpurl_free(&u);
-        return ftpx_usage_error(prog, "the URL names a directory and there is no local "
-                                      "file name to append:", pos[1]);
-    }
-    remote = ftpx_concat(&o, u.path, dir_url ? local_base : "");
-    if (remote == NULL)
-        goto done;
-    cmd = ftpx_concat(&o, "STOR ", remote);
-    if (cmd == NULL)
-        goto done;
 
     /* Open the local file before connecting: a typo costs no connection. */
     if (from_stdin) {
@@ -132,8 +116,24 @@ int main(int argc, char **argv)
             total = 0;
     }
 
-    s = ftpx_open(&o, &u);
+    s = ftpx_open(&o, pos[1], &path, &status);
     if (s == NULL)
+        goto done;
+
+    /* Remote path: append the local name to a directory path. */
+    plen = strlen(path);
+    local_base = ftpx_basename(local);
+    dir_url = plen == 0 || path[plen - 1] == '/';
+    if (dir_url && (from_stdin || local_base[0] == '\0')) {
+        status = ftpx_usage_error(prog, "the URL names a directory and there is no local "
+                                        "file name to append", NULL);
+        goto done;
+    }
+    remote = ftpx_concat(&o, path, dir_url ? local_base : "");
+    if (remote == NULL)
+        goto done;
+    cmd = ftpx_concat(&o, "STOR ", remote);
+    if (cmd == NULL)
         goto done;
 
     ftpx_progress_start(&progress, prog, ftpx_basename(remote), total, o.quiet);
@@ -167,6 +167,6 @@ done:
     ftpx_close(s);
     free(cmd);
     free(remote);
-    ftpurl_free(&u);
+    free(path);
     return status;
 }

@@ -120,6 +120,15 @@
 // `ftp_set_zero_copy`: always copy through a buffer.
 #define FTP_ZERO_COPY_NEVER 2
 
+// `ftp_set_url_cwd`: one CWD per path segment (RFC 1738; the default).
+#define FTP_URL_CWD_EACH 0
+
+// `ftp_set_url_cwd`: one CWD with the whole directory path.
+#define FTP_URL_CWD_ONCE 1
+
+// `ftp_set_url_cwd`: no CWD (use `ftp_url_path`).
+#define FTP_URL_CWD_NONE 2
+
 // The major version of the library this header belongs to (Cargo.toml).
 // Compare with `ftp_version()` to detect a header/library mismatch.
 #define FTP_VERSION_MAJOR 0
@@ -396,9 +405,13 @@ enum ftp_result ftp_connect(struct ftp_session *s, const char *host, uint16_t po
 const char *ftp_getwelcome(const struct ftp_session *s);
 
 // Logs in (ftplib's `login`): USER, then PASS and ACCT when the server asks
-// (3xx). NULL or "" `user` means `anonymous`, whose password defaults to
-// `anonymous@`. NULL `passwd`/`acct` mean "". The password never appears
-// in debug output.
+// (3xx). NULL `user` means: the login, password and account of the
+// connected host's netrc entry when `ftp_set_netrc` was called and the
+// file has one (`passwd` and `acct` are then ignored; netrc errors as in
+// `ftp_set_netrc`, before anything is sent), else `anonymous`. ""
+// `user` means `anonymous`, whose password defaults to `anonymous@`.
+// NULL `passwd`/`acct` mean "". The password never appears in debug
+// output.
 //
 // On a TLS session (`ftp_session_new_tls`) the control connection is
 // secured first (AUTH TLS, unless implicit or already done), and after the
@@ -708,10 +721,11 @@ enum ftp_result ftp_pool_mirror(struct ftp_pool *p,
 // addresses in brackets (`ftp://[::1]:2121/`); no user (or an empty one)
 // means `anonymous`. Each session connects, logs in (FTPS: secures the
 // control connection and protects data connections with PBSZ 0 + PROT P)
-// and, when the URL has a path, changes to it with `CWD`: `ftp://h/pub`
-// makes `pub` (relative to the login directory) the pool's directory,
-// `ftp://h//srv/x` the absolute `/srv/x`; remote paths given to the pool
-// are relative to it. Each session's timeout is 30 s, and a call waits at
+// and, when the URL has a path, changes to it as `ftp_connect_url` does
+// (one `CWD` per segment; every segment is a directory here):
+// `ftp://h/pub` makes `pub` (relative to the login directory) the pool's
+// directory, `ftp://h//srv/x` the absolute `/srv/x` (`CWD /`, `CWD srv`,
+// `CWD x`); remote paths given to the pool are relative to it. Each session's timeout is 30 s, and a call waits at
 // most that long for a free session when all are busy
 // (`FTP_ERROR_TIMEOUT`).
 //
@@ -1160,6 +1174,123 @@ enum ftp_result ftp_storlines(struct ftp_session *s,
                               ftp_read_cb read,
                               void *userdata,
                               ftp_data_cb sent);
+
+// Connects, secures, logs in and changes directory as `url` says.
+//
+// URL: `ftp://[user[:pass]@]host[:port][/path][;type=a|i|d]` (RFC 1738 and
+// 3986); `ftpes://` for explicit FTPS (AUTH TLS at login, port 21),
+// `ftps://` for implicit FTPS (TLS from the first byte, port 990); the
+// scheme in any case. User and password are %-decoded (a password may
+// hold `@`, `:` and `/`, written `%40`, `%3A`, `%2F`); a host is a name,
+// an IPv4 address or an IPv6 literal in brackets (`[::1]`, zone as
+// `%25`); the `;type=` suffix is accepted and ignored; no space, control
+// character, `?` or `#` (write them as `%XX`).
+//
+// Steps: the session's TLS mode is set from the scheme (`ftp://` makes
+// even a session made by `ftp_session_new_tls` plain; the FTPS schemes
+// make even a plain session FTPS), with a copy of `tls` (NULL: the
+// session's own configuration when it has one, else the defaults: system
+// CAs, host name checked); the mode stays for later `ftp_connect` calls; then connect (every address of the name, IPv6
+// first, Happy Eyeballs: see `ftp_set_connect_timeout_ms`); then login:
+// the URL's user and password when it gives a password, else the netrc
+// entry of the host (and of the URL's user, when given) when
+// `ftp_set_netrc` was called, else the URL's user (or `anonymous`) with
+// no password; FTPS then protects the data connections (PBSZ 0, PROT P).
+// Last, the path: its last segment names a file and the segments before
+// it are directories, entered with one `CWD` each (see `ftp_set_url_cwd`;
+// `%2F` is a `/` inside a segment; an empty first segment, as in
+// `ftp://h//etc/x`, is `CWD /`). A path ending with `/` names a
+// directory: all of it is entered.
+//
+// Errors: NULL `s` or `url`, or a malformed URL: `FTP_ERROR_INVALID_ARGUMENT`
+// with a message naming the wrong part (scheme, user name, password, host,
+// port, path, `;type=`); already connected: `FTP_ERROR_STATE`; a netrc
+// file that cannot be read (`FTP_ERROR_IO`) or is malformed or open to
+// others (`FTP_ERROR_INVALID_ARGUMENT`, see `ftp_set_netrc`); otherwise as
+// `ftp_connect`, `ftp_login` and `ftp_cwd`. Any failure closes the
+// connection. The password never appears in `ftp_last_error` nor in
+// debug output (`PASS` is masked). `ftp_last_response` is the login's
+// reply on success.
+enum ftp_result ftp_connect_url(struct ftp_session *s,
+                                const char *url,
+                                const struct ftp_tls_config *tls);
+
+// Chooses how `ftp_connect_url` enters the URL's directory:
+// `FTP_URL_CWD_EACH` (0, the default: one `CWD` per segment, as RFC 1738
+// says) or `FTP_URL_CWD_ONCE` (1: one `CWD` with the segments joined by
+// `/`, for servers that accept a path and where each step costs a round
+// trip) or `FTP_URL_CWD_NONE` (2: no `CWD` at all; the caller uses
+// `ftp_url_path`, e.g. to create missing directories first). Other
+// values: `FTP_ERROR_INVALID_ARGUMENT`.
+enum ftp_result ftp_set_url_cwd(struct ftp_session *s, int mode);
+
+// The path of the URL the last connection was opened with by
+// `ftp_connect_url` (it stays after `ftp_quit`/`ftp_close`), %-decoded, its segments joined by `/` and the
+// `;type=` suffix left out: relative to the login directory, absolute when
+// it starts with `/` (`ftp://h//etc/x` and `ftp://h/%2Fetc/x` give
+// `/etc/x`), "" when the URL has none. NULL for a NULL session and when
+// the last connection was not opened by a successful `ftp_connect_url`
+// (`ftp_connect` clears it). Owned by the session, valid until the next
+// call on it; a getter: allowed from the session's callbacks.
+const char *ftp_url_path(const struct ftp_session *s);
+
+// Names the netrc file that logins without credentials consult:
+// `ftp_connect_url` with a URL that has no password, and `ftp_login` with
+// a NULL user. NULL `path` means `$NETRC`, else `$HOME/.netrc`
+// (`FTP_ERROR_INVALID_ARGUMENT` when neither variable is set); `""` turns
+// netrc off again (the default: no netrc is read until this is called).
+// The file is read at each such login, not now. A missing file named by
+// `path` fails those logins (`FTP_ERROR_IO`); a missing default file
+// (NULL `path`) means no entries.
+//
+// Format (Python's `netrc`): `machine NAME` entries and one `default`,
+// each with `login NAME` (or `user`), `password TEXT`, `account TEXT`;
+// words in `"quotes"` may hold spaces; a backslash takes the next
+// character literally; `#` where a keyword is expected starts a comment
+// to the end of the line; `macdef NAME` bodies, up to an empty line, are
+// skipped. Host names compare without regard to case.
+//
+// Permission rule (as Python and curl): a file that holds a password for
+// a login other than `anonymous` must be owned by the caller's user and
+// give no permission to group or others (`chmod 600`); else the login
+// fails with `FTP_ERROR_INVALID_ARGUMENT` before anything is sent.
+// Malformed files fail the same way (the message gives the line, never a
+// word of the file); an unreadable one with `FTP_ERROR_IO`.
+enum ftp_result ftp_set_netrc(struct ftp_session *s, const char *path);
+
+// Bounds opening the control connection, in milliseconds: the whole race
+// over the host's addresses. `ftp_connect` and `ftp_connect_url` try every
+// address of the name (RFC 8305 Happy Eyeballs): IPv6 and IPv4 addresses
+// interleaved, IPv6 first; a new attempt starts 250 ms after the previous
+// one (at once when it fails) while the earlier ones go on; the first to
+// connect wins and the others are closed (with a fixed source port, set
+// by `ftp_set_source_address`, one attempt at a time: the next starts when
+// the previous fails). 0 (the default) means the
+// session timeout (`ftp_set_timeout_ms`). Past the bound: `FTP_ERROR_TIMEOUT`;
+// every address refused: `FTP_ERROR_IO` naming the last one. With
+// several addresses, debug level 1 shows each attempt (`*connect* trying
+// ADDR`, `*connect* ADDR failed: ...`, `*connect* connected to ADDR`).
+// Data connections still go to the control connection's peer address.
+enum ftp_result ftp_set_connect_timeout_ms(struct ftp_session *s, uint64_t ms);
+
+// Active mode behind NAT: `host` (a name or address; NULL = the control
+// connection's local address, as before) is announced in PORT/EPRT
+// instead of the local address, and the listener for the server's data
+// connection takes the first free port of `port_min`..`port_max`
+// (inclusive; 0,0 = any port). A name is resolved at each transfer (an
+// address of the control connection's family preferred). The listener
+// stays on the control connection's local address: the NAT in between
+// forwards the announced address and ports to it.
+//
+// Errors: NULL `s`, an empty `host` or one with CR/LF, `port_min` 0 with
+// `port_max` not 0, or `port_min > port_max`: `FTP_ERROR_INVALID_ARGUMENT`
+// (the settings stay as they were). At a transfer, a range whose every
+// port is taken fails with `FTP_ERROR_IO` ("every port of MIN-MAX is
+// taken") before PORT is sent: the session stays usable.
+enum ftp_result ftp_set_active_address(struct ftp_session *s,
+                                       const char *host,
+                                       uint16_t port_min,
+                                       uint16_t port_max);
 
 // Downloads the remote file `remote` into the local file `local_path`
 // (binary mode). `flags`: 0 or any of `FTP_RESUME`, `FTP_VERIFY`,

@@ -5,7 +5,7 @@ use crate::cancel::CancelToken;
 use crate::error::{Error, Result};
 use crate::stream::NetStream;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use socket2::{Domain, Protocol, SockRef, Socket, Type};
+use socket2::SockRef;
 use std::io::{self, Read};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::os::fd::{AsFd, AsRawFd, RawFd};
@@ -236,40 +236,14 @@ impl Read for DataConn {
 
 /// Connects a TCP socket to `addr`, from `source` (port chosen by the system)
 /// when given, within `timeout`, waiting in slices so that `cancel` is
-/// noticed.
+/// noticed (a race of one, see [`crate::connect::connect_first`]).
 pub(crate) fn connect_tcp(
     addr: SocketAddr,
     source: Option<SocketAddr>,
     timeout: Option<Duration>,
     cancel: &CancelToken,
 ) -> io::Result<TcpStream> {
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-    if let Some(src) = source {
-        if src.is_ipv4() == addr.is_ipv4() {
-            socket.bind(&src.into())?;
-        }
-    }
-    cancel.check()?;
-    socket.set_nonblocking(true)?;
-    match socket.connect(&addr.into()) {
-        Ok(()) => {}
-        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {
-            wait_ready(&socket, PollFlags::POLLOUT, timeout, cancel).map_err(|e| {
-                match e.kind() {
-                    io::ErrorKind::TimedOut => {
-                        io::Error::new(io::ErrorKind::TimedOut, "connection timed out")
-                    }
-                    _ => e,
-                }
-            })?;
-            if let Some(e) = socket.take_error()? {
-                return Err(e);
-            }
-        }
-        Err(e) => return Err(e),
-    }
-    socket.set_nonblocking(false)?;
-    Ok(socket.into())
+    crate::connect::connect_first(&[addr], source, timeout, cancel, &mut |_| {})
 }
 
 /// Waits until `fd` is ready for `events`, within `timeout`, in slices
@@ -297,13 +271,6 @@ fn wait_ready(
             Err(e) => return Err(e.into()),
         }
     }
-}
-
-/// Opens a listening socket for active mode on `local_ip` (the control
-/// connection's local address).
-pub(crate) fn listen(local_ip: IpAddr) -> Result<TcpListener> {
-    TcpListener::bind(SocketAddr::new(local_ip, 0))
-        .map_err(|e| Error::from_io("opening a port for active mode", e))
 }
 
 /// The PORT (IPv4) or EPRT (IPv6) command announcing `addr`.
@@ -392,7 +359,7 @@ mod tests {
 
     #[test]
     fn accept_times_out() {
-        let l = listen("127.0.0.1".parse().unwrap()).unwrap();
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
         let r = accept(
             &l,
             "127.0.0.1".parse().unwrap(),
@@ -404,7 +371,7 @@ mod tests {
 
     #[test]
     fn accept_and_connect_notice_a_cancel() {
-        let l = listen("127.0.0.1".parse().unwrap()).unwrap();
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
         let token = CancelToken::new();
         token.cancel();
         let r = accept(&l, "127.0.0.1".parse().unwrap(), None, &token);

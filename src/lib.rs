@@ -9,6 +9,7 @@
 
 pub mod cancel;
 pub mod command;
+pub mod connect;
 pub mod data;
 pub mod debug;
 pub mod encoding;
@@ -18,6 +19,7 @@ pub mod files;
 pub mod line_reader;
 pub mod listing;
 pub mod mirror;
+pub mod netrc;
 pub mod parse;
 pub mod pool;
 pub mod progress;

@@ -209,6 +209,34 @@ fn vsftpd_implicit() {
     s.quit().unwrap();
 }
 
+/// `connect_url` makes a plain session FTPS from the scheme: ftpes://
+/// (AUTH TLS) on vsftpd explicit, ftps:// on vsftpd implicit; each enters
+/// the URL's directory and protects the data connections.
+#[test]
+fn connect_url_ftpes_and_ftps() {
+    use ftp::session::UrlPath;
+    use ftp::url::FtpUrl;
+    let (Some(ex), Some(im)) = (server("VSFTPDS"), server("VSFTPDI")) else {
+        return;
+    };
+    let want = std::fs::read(ex.root.join("pub/hello.txt")).unwrap();
+    for (scheme, srv) in [("ftpes", &ex), ("ftps", &im)] {
+        let url = FtpUrl::parse(&format!(
+            "{scheme}://{}:{}/pub/hello.txt",
+            srv.host, srv.port
+        ))
+        .unwrap();
+        let mut s = Session::new();
+        s.set_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.connect_url(&url, Some(config(&srv.ca)), UrlPath::File)
+            .unwrap();
+        assert!(s.control_secured() && s.data_protected(), "{scheme}");
+        assert_eq!(s.pwd().unwrap(), "/pub");
+        assert_eq!(download(&mut s, "hello.txt"), want, "{scheme}");
+        s.quit().unwrap();
+    }
+}
+
 fn refused(port_key: &str, want: &str, check_hostname: bool) {
     let Some(port) = env(port_key) else { return };
     let Some(ca) = env("FTP_TEST_TLS_CAFILE") else {

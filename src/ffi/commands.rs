@@ -31,9 +31,13 @@ pub extern "C" fn ftp_getwelcome(s: *const ftp_session) -> *const c_char {
 }
 
 /// Logs in (ftplib's `login`): USER, then PASS and ACCT when the server asks
-/// (3xx). NULL or "" `user` means `anonymous`, whose password defaults to
-/// `anonymous@`. NULL `passwd`/`acct` mean "". The password never appears
-/// in debug output.
+/// (3xx). NULL `user` means: the login, password and account of the
+/// connected host's netrc entry when `ftp_set_netrc` was called and the
+/// file has one (`passwd` and `acct` are then ignored; netrc errors as in
+/// `ftp_set_netrc`, before anything is sent), else `anonymous`. ""
+/// `user` means `anonymous`, whose password defaults to `anonymous@`.
+/// NULL `passwd`/`acct` mean "". The password never appears in debug
+/// output.
 ///
 /// On a TLS session (`ftp_session_new_tls`) the control connection is
 /// secured first (AUTH TLS, unless implicit or already done), and after the
@@ -69,12 +73,15 @@ pub extern "C" fn ftp_login(
         // SAFETY: each is NULL or a C string.
         let (user, passwd, acct) = unsafe {
             (
-                opt_arg(user, "user")?.unwrap_or(""),
+                opt_arg(user, "user")?,
                 opt_arg(passwd, "passwd")?.unwrap_or(""),
                 opt_arg(acct, "acct")?.unwrap_or(""),
             )
         };
-        s.core.login(user, passwd, acct).map(|_| ())
+        match user {
+            Some(user) => s.core.login(user, passwd, acct).map(drop),
+            None => s.core.login_netrc(passwd, acct).map(drop),
+        }
     })
 }
 

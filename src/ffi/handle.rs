@@ -57,6 +57,7 @@ pub(crate) struct Outputs {
     pub(crate) last_response: CString,
     pub(crate) last_code: c_int,
     pub(crate) welcome: Option<CString>,
+    pub(crate) url_path: Option<CString>,
 }
 
 impl ftp_session {
@@ -88,16 +89,22 @@ impl Outputs {
             self.last_response = to_cstring(text.as_bytes());
         }
         self.last_code = code;
-        match core.welcome() {
-            Some(w) if self.welcome.as_ref().map(|c| c.as_bytes()) != Some(w.as_bytes()) => {
-                self.welcome = Some(to_cstring(w.as_bytes()));
-            }
-            Some(_) => {}
-            None => self.welcome = None,
-        }
+        sync(&mut self.welcome, core.welcome());
+        sync(&mut self.url_path, core.url_path());
     }
 
     pub(crate) fn set_error(&mut self, e: &Error) {
         self.last_error = to_cstring(e.to_string().as_bytes());
+    }
+}
+
+/// Makes `out` a copy of `text`, copying only when it changed.
+fn sync(out: &mut Option<CString>, text: Option<&str>) {
+    match text {
+        Some(t) if out.as_ref().map(|c| c.as_bytes()) != Some(t.as_bytes()) => {
+            *out = Some(to_cstring(t.as_bytes()));
+        }
+        Some(_) => {}
+        None => *out = None,
     }
 }

@@ -27,5 +27,6 @@ pub mod strings;
 pub mod tls;
 pub mod transfer_handle;
 pub mod transfers;
+pub mod url;
 pub mod version;
 pub mod wholefile;

@@ -29,10 +29,11 @@ use std::time::Duration;
 /// addresses in brackets (`ftp://[::1]:2121/`); no user (or an empty one)
 /// means `anonymous`. Each session connects, logs in (FTPS: secures the
 /// control connection and protects data connections with PBSZ 0 + PROT P)
-/// and, when the URL has a path, changes to it with `CWD`: `ftp://h/pub`
-/// makes `pub` (relative to the login directory) the pool's directory,
-/// `ftp://h//srv/x` the absolute `/srv/x`; remote paths given to the pool
-/// are relative to it. Each session's timeout is 30 s, and a call waits at
+/// and, when the URL has a path, changes to it as `ftp_connect_url` does
+/// (one `CWD` per segment; every segment is a directory here):
+/// `ftp://h/pub` makes `pub` (relative to the login directory) the pool's
+/// directory, `ftp://h//srv/x` the absolute `/srv/x` (`CWD /`, `CWD srv`,
+/// `CWD x`); remote paths given to the pool are relative to it. Each session's timeout is 30 s, and a call waits at
 /// most that long for a free session when all are busy
 /// (`FTP_ERROR_TIMEOUT`).
 ///
@@ -53,16 +54,8 @@ pub extern "C" fn ftp_pool_new(
         let made = (|| -> Result<Pool> {
             // SAFETY: url is NULL or a C string (contract).
             let url = unsafe { arg(url, "url") }?;
-            let cfg = if tls.is_null() {
-                None
-            } else {
-                // SAFETY: non-NULL handles come from ftp_tls_config_new.
-                Some(unsafe { &*tls }.snapshot().ok_or_else(|| {
-                    Error::Internal(
-                        "the TLS configuration is unusable after an internal error".into(),
-                    )
-                })?)
-            };
+            // SAFETY: non-NULL handles come from ftp_tls_config_new.
+            let cfg = unsafe { ftp_tls_config::copy_of(tls) }?;
             let max = usize::try_from(max_sessions)
                 .map_err(|_| Error::InvalidArgument("max_sessions is too large".into()))?;
             Pool::new(url, cfg, max)

@@ -39,6 +39,20 @@ pub struct ftp_tls_config {
 
 impl ftp_tls_config {
     /// A copy of the settings (None after an internal error poisoned them).
+    /// A copy of the configuration behind `p`; NULL gives `None`.
+    ///
+    /// # Safety
+    /// `p` is NULL or a handle from `ftp_tls_config_new` not yet freed.
+    pub(crate) unsafe fn copy_of(p: *const ftp_tls_config) -> Result<Option<TlsConfig>> {
+        if p.is_null() {
+            return Ok(None);
+        }
+        // SAFETY: forwarded from the caller.
+        unsafe { &*p }.snapshot().map(Some).ok_or_else(|| {
+            Error::Internal("the TLS configuration is unusable after an internal error".into())
+        })
+    }
+
     pub(crate) fn snapshot(&self) -> Option<TlsConfig> {
         self.inner.read().ok().map(|c| c.clone())
     }

@@ -143,7 +143,7 @@ fn run_line(job: &Job<'_>) -> String {
         Direction::Download => "download",
         Direction::Upload => "upload",
     };
-    let server = format!("{}@{}:{}/{}", u.user, u.host, u.port, u.path);
+    let server = format!("{}@{}:{}/{}", u.login_user(), u.host, u.port, u.path());
     format!("run {dir} {} {}", escape(&server), escape(job.remote_root))
 }
 

@@ -1,43 +1,24 @@
 //! Opening one session of a pool from its URL.
 
 use crate::error::Result;
-use crate::session::Session;
+use crate::session::{Session, UrlPath};
 use crate::tls::TlsConfig;
-use crate::url::{FtpUrl, Security};
+use crate::url::FtpUrl;
 use std::time::Duration;
 
-/// A new session to `url`'s server: connected (implicit TLS for
+/// A new session to `url`'s server, opened by [`Session::connect_url`]
+/// (the URL's path names a directory): connected (implicit TLS for
 /// `ftps://`), logged in with the URL's credentials (for FTPS URLs login
 /// also runs AUTH TLS when explicit, then PBSZ 0 + PROT P), and in the
-/// URL's directory when it has a path (`CWD path`). `tls` is `Some` for
-/// the FTPS schemes. A failure closes what was opened.
+/// URL's directory. `tls` is `Some` for the FTPS schemes. A failure
+/// closes what was opened.
 pub(super) fn open(
     url: &FtpUrl,
     tls: Option<&TlsConfig>,
     timeout: Option<Duration>,
 ) -> Result<Session> {
-    let mut s = match tls {
-        Some(cfg) => {
-            let mut s = Session::new_tls(cfg.clone());
-            s.set_implicit_tls(url.security == Security::Implicit)?;
-            s
-        }
-        None => Session::new(),
-    };
+    let mut s = Session::new();
     s.set_timeout(timeout)?;
-    let result = (|| {
-        s.connect(&url.host, url.port)?;
-        s.login(&url.user, &url.password, "")?;
-        if !url.path.is_empty() {
-            s.cwd(&url.path)?;
-        }
-        Ok(())
-    })();
-    match result {
-        Ok(()) => Ok(s),
-        Err(e) => {
-            s.close();
-            Err(e)
-        }
-    }
+    s.connect_url(url, tls.cloned(), UrlPath::Directory)?;
+    Ok(s)
 }

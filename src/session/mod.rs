@@ -5,8 +5,10 @@
 //! file operations), [`transfers`] (data connections and transfers).
 
 mod abort;
+mod active;
 mod cancelled;
 mod commands;
+mod control;
 mod entries;
 mod fd_transfers;
 mod features;
@@ -19,16 +21,17 @@ mod proxied;
 mod settings;
 mod tls;
 mod transfers;
+mod url_connect;
 mod utf8;
 
 pub use entries::ListMethod;
-pub use settings::{Settings, ZeroCopy};
+pub use settings::{ActiveAddress, NetrcFile, Settings, UrlCwd, ZeroCopy};
 pub use tls::IMPLICIT_PORT;
 pub use transfers::{DEFAULT_BLOCKSIZE, MAX_BLOCKSIZE, MAX_RETR_BLOCK, MAX_STOR_BLOCK};
+pub use url_connect::UrlPath;
 
 use crate::cancel::CancelToken;
 use crate::command::{self, quote, sanitize};
-use crate::data;
 use crate::debug::{Debug, DebugSink};
 use crate::encoding::Encoding;
 use crate::error::{Error, Result};
@@ -37,7 +40,7 @@ use crate::reply::Reply;
 use crate::reply_reader;
 use crate::stream::NetStream;
 use std::io::Write;
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
@@ -60,7 +63,7 @@ struct Control {
 /// What the session knows of the transfer in progress.
 #[derive(Debug, Default)]
 struct TransferState {
-    /// Alive while a [`data::DataConn`] handed out by the session exists.
+    /// Alive while a [`crate::data::DataConn`] handed out by the session exists.
     token: Weak<()>,
     /// A duplicate of the data socket, to cut it on `abort`.
     socket: Option<TcpStream>,
@@ -96,6 +99,8 @@ pub struct Session {
     owed_replies: u32,
     /// Progress reports and keepalive (see progress.rs).
     monitor: progress::Monitor,
+    /// The path of the URL the connection was opened with (url_connect.rs).
+    url_path: Option<String>,
     /// Whole-file transfers: endpoint and login for retries, the retry
     /// policy, strict REST (see `crate::files`).
     files: crate::files::FilesState,
@@ -253,6 +258,7 @@ impl Session {
         self.monitor.reset_connection();
         self.forget_features();
         self.files.endpoint = Some((host.to_string(), port));
+        self.url_path = None;
         self.welcome = None;
         self.epsv_refused = false;
         self.current_type = None;
@@ -273,39 +279,6 @@ impl Session {
             .emit(1, || format!("*welcome* {}", quote(&welcome.text)));
         self.welcome = Some(welcome.text.clone());
         Ok(welcome)
-    }
-
-    fn connect_any(&mut self, host: &str, port: u16) -> Result<TcpStream> {
-        let addrs: Vec<SocketAddr> = (host, port)
-            .to_socket_addrs()
-            .map_err(|e| Error::from_io(&format!("cannot resolve {host:?}"), e))?
-            .collect();
-        let source = self.source_addr()?;
-        let mut last = None;
-        for addr in addrs {
-            match data::connect_tcp(addr, source, self.settings.timeout, &self.cancel) {
-                Ok(tcp) => return Ok(tcp),
-                Err(e) => last = Some((addr, e)),
-            }
-        }
-        Err(match last {
-            Some((addr, e)) => Error::from_io(&format!("connecting to {addr}"), e),
-            None => Error::Io {
-                context: format!("cannot resolve {host:?}"),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no address"),
-            },
-        })
-    }
-
-    pub(super) fn source_addr(&self) -> Result<Option<SocketAddr>> {
-        let Some((host, port)) = &self.settings.source else {
-            return Ok(None);
-        };
-        let addr = (host.as_str(), *port)
-            .to_socket_addrs()
-            .map_err(|e| Error::from_io(&format!("cannot resolve source {host:?}"), e))?
-            .next();
-        Ok(addr)
     }
 
     /// Closes the connection without sending anything. Safe to call twice.

@@ -34,7 +34,7 @@ impl Session {
         port: u16,
     ) -> Result<(TcpStream, Option<Route>)> {
         let Some(proxy) = self.settings.proxy.clone() else {
-            return Ok((self.connect_any(host, port)?, None));
+            return Ok((self.connect_control(host, port)?, None));
         };
         self.debug
             .emit(1, || format!("*proxy* {host}:{port} through {proxy}"));

@@ -42,6 +42,24 @@ impl TlsState {
     }
 }
 
+impl TlsState {
+    /// The TLS mode of a URL's scheme (before connecting): plain drops
+    /// the configuration; TLS takes `config`, else keeps the one there,
+    /// else the defaults.
+    pub(crate) fn set_for_url(&mut self, secure: bool, implicit: bool, config: Option<TlsConfig>) {
+        if !secure {
+            self.config = None;
+            self.context = None;
+        } else if let Some(cfg) = config {
+            self.config = Some(cfg);
+            self.context = None;
+        } else if self.config.is_none() {
+            self.config = Some(TlsConfig::default());
+        }
+        self.implicit = secure && implicit;
+    }
+}
+
 fn not_tls() -> Error {
     Error::State("this is a plain FTP session (create it with TLS to use FTPS)".into())
 }

@@ -58,12 +58,8 @@ impl Session {
             (tcp, resp)
         } else {
             self.refuse_active_through_proxy()?;
-            let local = self.local()?;
-            let listener = data::listen(local.ip())?;
-            let addr = listener
-                .local_addr()
-                .map_err(|e| Error::from_io("opening a port for active mode", e))?;
-            self.send_void(&data::port_command(addr))?;
+            let (listener, announced) = self.active_listener()?;
+            self.send_void(&data::port_command(announced))?;
             let resp = self.start_transfer(cmd, rest)?;
             let server_ip = self.peer()?.ip();
             match data::accept(&listener, server_ip, self.settings.timeout, &self.cancel) {

@@ -1,9 +1,9 @@
-/* Shared helpers for the libftp C examples: see ftpurl.h. */
+/* Shared helpers for the libftp C examples: see ftpx.h. */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #endif
 
-#include "ftpurl.h"
+#include "ftpx.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -20,302 +21,25 @@
 
 /* ------------------------------------------------------------------ URL */
 
-uint16_t ftpurl_default_port(const char *scheme)
-{
-    if (scheme != NULL && strcmp(scheme, "ftp") == 0)
-        return 21;
-    if (scheme != NULL && strcmp(scheme, "ftps") == 0)
-        return FTP_IMPLICIT_PORT; /* 990, from ftp.h */
-    return 0;
-}
-
-bool ftpurl_is_implicit_tls(const ftpurl *u)
-{
-    return u != NULL && u->scheme != NULL && strcmp(u->scheme, "ftps") == 0;
-}
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (err == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-char *ftpurl_decode(const char *src, size_t len, int *bad)
-{
-    char *out;
-    size_t i, j = 0;
-
-    if (bad != NULL)
-        *bad = 0;
-    out = malloc(len + 1);
-    if (out == NULL)
-        return NULL;
-    for (i = 0; i < len; i++) {
-        if (src[i] == '%') {
-            int hi, lo;
-            /* Two hex digits must follow, and not "00" (strings are NUL-terminated). */
-            if (i + 2 >= len ||
-                (hi = hexval((unsigned char)src[i + 1])) < 0 ||
-                (lo = hexval((unsigned char)src[i + 2])) < 0 ||
-                (hi == 0 && lo == 0)) {
-                free(out);
-                if (bad != NULL)
-                    *bad = 1;
-                return NULL;
-            }
-            out[j++] = (char)(hi * 16 + lo);
-            i += 2;
-        } else {
-            out[j++] = src[i];
-        }
-    }
-    out[j] = '\0';
-    return out;
-}
-
-void ftpurl_free(ftpurl *u)
-{
-    if (u == NULL)
-        return;
-    free(u->scheme);
-    free(u->user);
-    free(u->pass);
-    free(u->host);
-    free(u->path);
-    memset(u, 0, sizeof *u);
-}
-
 const char *ftpx_basename(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash != NULL ? slash + 1 : path;
 }
 
-static char *dupn(const char *s, size_t n)
+/* Whether url starts with "SCHEME://" (scheme in any case). */
+static bool has_scheme(const char *url, const char *scheme)
 {
-    char *d = malloc(n + 1);
-    if (d != NULL) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
-}
-
-/* Decodes one component; on failure sets err and returns NULL. */
-static char *decode_part(const char *what, const char *s, size_t n, char *err, size_t errlen)
-{
-    int bad = 0;
-    char *d = ftpurl_decode(s, n, &bad);
-    if (d == NULL) {
-        if (bad)
-            seterr(err, errlen, "bad %%-escape in the URL's %s (want %%XX with two hex digits, not %%00)", what);
-        else
-            seterr(err, errlen, "out of memory");
-    }
-    return d;
-}
-
-int ftpurl_parse(const char *url, ftpurl *out, char *err, size_t errlen)
-{
-    const char *p, *sep, *auth, *auth_end, *host_end, *at, *hostp;
-    size_t i, slen;
-    char *scheme = NULL;
-
-    if (out == NULL)
-        return -1;
-    memset(out, 0, sizeof *out);
-    if (err != NULL && errlen > 0)
-        err[0] = '\0';
-    if (url == NULL) {
-        seterr(err, errlen, "no URL");
-        return -1;
-    }
-    for (p = url; *p != '\0'; p++) {
-        if ((unsigned char)*p <= 0x20 || *p == 0x7f) {
-            seterr(err, errlen, "the URL contains a space or control character (write it as %%XX)");
-            return -1;
-        }
-    }
-
-    /* scheme "://" */
-    sep = strstr(url, "://");
-    if (sep == NULL || sep == url) {
-        seterr(err, errlen, "'%s' is not a URL of the form ftp[s]://[user[:pass]@]host[:port]/path", url);
-        return -1;
-    }
-    slen = (size_t)(sep - url);
-    for (i = 0; i < slen; i++) {
-        unsigned char c = (unsigned char)url[i];
-        if (!(isalnum(c) || c == '+' || c == '-' || c == '.')) {
-            seterr(err, errlen, "'%s' is not a URL of the form ftp[s]://[user[:pass]@]host[:port]/path", url);
-            return -1;
-        }
-    }
-    scheme = dupn(url, slen);
-    if (scheme == NULL) {
-        seterr(err, errlen, "out of memory");
-        return -1;
-    }
-    for (i = 0; i < slen; i++)
-        scheme[i] = (char)tolower((unsigned char)scheme[i]);
-    out->scheme = scheme;
-    out->port = ftpurl_default_port(scheme);
-    if (out->port == 0) {
-        seterr(err, errlen, "unsupported URL scheme '%s://' (only ftp:// and ftps:// are supported)",
-               scheme);
-        goto fail;
-    }
-
-    /* authority: up to the first '/' */
-    auth = sep + 3;
-    auth_end = strchr(auth, '/');
-    if (auth_end == NULL)
-        auth_end = auth + strlen(auth);
-
-    /* userinfo: up to the last '@' of the authority */
-    at = NULL;
-    for (p = auth; p < auth_end; p++)
-        if (*p == '@')
-            at = p;
-    hostp = auth;
-    if (at != NULL) {
-        const char *colon = memchr(auth, ':', (size_t)(at - auth));
-        const char *uend = colon != NULL ? colon : at;
-        out->user = decode_part("user name", auth, (size_t)(uend - auth), err, errlen);
-        if (out->user == NULL)
-            goto fail;
-        if (colon != NULL) {
-            out->pass = decode_part("password", colon + 1, (size_t)(at - colon - 1), err, errlen);
-            if (out->pass == NULL)
-                goto fail;
-            out->has_pass = true;
-        }
-        hostp = at + 1;
-        if (out->user[0] != '\0')
-            out->has_user = true;
-    }
-    if (!out->has_user) {
-        free(out->user);
-        out->user = dupn("anonymous", 9);
-        if (out->user == NULL) {
-            seterr(err, errlen, "out of memory");
-            goto fail;
-        }
-    }
-    if (out->pass == NULL) {
-        out->pass = dupn("", 0);
-        if (out->pass == NULL) {
-            seterr(err, errlen, "out of memory");
-            goto fail;
-        }
-    }
-
-    /* host, possibly an IPv6 literal in brackets */
-    if (hostp < auth_end && *hostp == '[') {
-        const char *close = memchr(hostp, ']', (size_t)(auth_end - hostp));
-        if (close == NULL) {
-            seterr(err, errlen, "unterminated '[' in the URL's host");
-            goto fail;
-        }
-        if (close == hostp + 1) {
-            seterr(err, errlen, "empty IPv6 address '[]' in the URL");
-            goto fail;
-        }
-        for (p = hostp + 1; p < close; p++) {
-            if (!(isalnum((unsigned char)*p) || *p == ':' || *p == '.' || *p == '%')) {
-                seterr(err, errlen, "bad character in the URL's IPv6 address");
-                goto fail;
-            }
-        }
-        out->host = dupn(hostp + 1, (size_t)(close - hostp - 1));
-        host_end = close + 1;
-        if (host_end < auth_end && *host_end != ':') {
-            seterr(err, errlen, "unexpected text after ']' in the URL's host");
-            goto fail;
-        }
-    } else {
-        host_end = memchr(hostp, ':', (size_t)(auth_end - hostp));
-        if (host_end == NULL) {
-            host_end = auth_end;
-        } else if (memchr(host_end + 1, ':', (size_t)(auth_end - host_end - 1)) != NULL) {
-            seterr(err, errlen, "more than one ':' in the URL's host (write an IPv6 address as [::1])");
-            goto fail;
-        }
-        out->host = dupn(hostp, (size_t)(host_end - hostp));
-    }
-    if (out->host == NULL) {
-        seterr(err, errlen, "out of memory");
-        goto fail;
-    }
-    if (out->host[0] == '\0') {
-        seterr(err, errlen, "no host in the URL '%s'", url);
-        goto fail;
-    }
-
-    /* optional :port */
-    if (host_end < auth_end) {
-        /* *host_end == ':' */
-        const char *ps = host_end + 1;
-        unsigned long port = 0;
-        if (ps == auth_end) {
-            /* "host:" -> default port */
-        } else {
-            for (p = ps; p < auth_end; p++) {
-                if (!isdigit((unsigned char)*p)) {
-                    seterr(err, errlen, "bad port in the URL (want a number 1-65535)");
-                    goto fail;
-                }
-                port = port * 10 + (unsigned long)(*p - '0');
-                if (port > 65535)
-                    break;
-            }
-            if (port < 1 || port > 65535) {
-                seterr(err, errlen, "bad port in the URL (want a number 1-65535)");
-                goto fail;
-            }
-            out->port = (uint16_t)port;
-            out->has_port = true;
-        }
-    }
-
-    /* path: after the one '/' that ends the authority */
-    if (*auth_end == '/')
-        out->path = decode_part("path", auth_end + 1, strlen(auth_end + 1), err, errlen);
-    else
-        out->path = dupn("", 0);
-    if (out->path == NULL) {
-        if (err != NULL && errlen > 0 && err[0] == '\0')
-            seterr(err, errlen, "out of memory");
-        goto fail;
-    }
-    return 0;
-
-fail:
-    ftpurl_free(out);
-    return -1;
+    size_t n = strlen(scheme);
+    return strncasecmp(url, scheme, n) == 0 && strncmp(url + n, "://", 3) == 0;
 }
 
 /* ------------------------------------------------------- command line */
 
 const char ftpx_common_options_help[] =
-    "  --tls              explicit FTPS on an ftp:// URL: AUTH TLS before the login,\n"
-    "                     then protected data connections (PBSZ 0, PROT P);\n"
-    "                     ftps:// URLs are always TLS (implicit FTPS)\n"
+    "  --tls              explicit FTPS on an ftp:// URL (as ftpes://): AUTH TLS\n"
+    "                     before the login, then protected data connections\n"
+    "                     (PBSZ 0, PROT P); ftpes:// and ftps:// URLs are always TLS\n"
     "  --cacert FILE      FTPS: also trust the CA certificates of FILE (PEM);\n"
     "                     by default the system's CAs; the certificate must match\n"
     "                     the URL's host name\n"
@@ -334,11 +58,15 @@ const char ftpx_common_options_help[] =
     "  --version          print the libftp version\n";
 
 static const char url_help[] =
-    "URL: ftp://[user[:password]@]host[:port]/path   FTP (explicit FTPS with --tls)\n"
-    "     ftps://[user[:password]@]host[:port]/path  implicit FTPS\n"
-    "     %XX escapes are allowed in user, password and path; the default user is\n"
-    "     anonymous; the default port is 21 for ftp:// (with or without --tls) and\n"
-    "     990 for ftps://.\n";
+    "URL: ftp://[user[:password]@]host[:port]/path    FTP (explicit FTPS with --tls)\n"
+    "     ftpes://[user[:password]@]host[:port]/path  explicit FTPS (AUTH TLS)\n"
+    "     ftps://[user[:password]@]host[:port]/path   implicit FTPS\n"
+    "     (libftp's URLs: ftp_connect_url) %XX escapes are allowed in user,\n"
+    "     password and path, an IPv6 address goes in brackets; the default port is\n"
+    "     21 for ftp:// and ftpes://, 990 for ftps://.  Without a password in the\n"
+    "     URL the login comes from $NETRC or ~/.netrc (a 'machine HOST login USER\n"
+    "     password PASS' line; the file must not be readable by others), else the\n"
+    "     URL's user or anonymous.\n";
 
 void ftpx_opts_init(ftpx_opts *o, const char *prog)
 {
@@ -507,9 +235,9 @@ int ftpx_parse_args(const ftpx_tool *t, int argc, char **argv, ftpx_opts *o,
     return -1;
 }
 
-bool ftpx_uses_tls(const ftpx_opts *o, const ftpurl *u)
+bool ftpx_uses_tls(const ftpx_opts *o, const char *url)
 {
-    return o->tls || ftpurl_is_implicit_tls(u);
+    return o->tls || has_scheme(url, "ftps") || has_scheme(url, "ftpes");
 }
 
 char *ftpx_concat(const ftpx_opts *o, const char *a, const char *b)
@@ -526,25 +254,14 @@ char *ftpx_concat(const ftpx_opts *o, const char *a, const char *b)
     return s;
 }
 
-int ftpx_parse_url(const ftpx_opts *o, const char *text, ftpurl *u)
+int ftpx_check_url(const ftpx_opts *o, const char *url)
 {
-    char err[512];
-
-    if (ftpurl_parse(text, u, err, sizeof err) != 0) {
-        fprintf(stderr, "%s: %s\n", o->prog, err);
-        return 2;
-    }
-    if ((o->cacert != NULL || o->insecure) && !ftpx_uses_tls(o, u)) {
-        ftpurl_free(u);
+    if ((o->cacert != NULL || o->insecure) && !ftpx_uses_tls(o, url))
         return ftpx_usage_error(o->prog,
-                                o->cacert != NULL ? "--cacert needs --tls or an ftps:// URL"
-                                                  : "--insecure needs --tls or an ftps:// URL",
+                                o->cacert != NULL
+                                    ? "--cacert needs --tls or an ftpes:// or ftps:// URL"
+                                    : "--insecure needs --tls or an ftpes:// or ftps:// URL",
                                 NULL);
-    }
-    if (o->proxy != NULL && o->active) {
-        ftpurl_free(u);
-        return ftpx_usage_error(o->prog, "--active cannot go through --proxy", NULL);
-    }
     return 0;
 }
 
@@ -628,114 +345,87 @@ fail:
     return NULL;
 }
 
-/* A plain session, or a TLS one (implicit for ftps://). */
-static ftp_session *new_session(const ftpx_opts *o, const ftpurl *u)
+/* The session's settings from the options (no connection yet). */
+static ftp_result configure(const ftpx_opts *o, ftp_session *s)
 {
-    ftp_tls_config *c;
-    ftp_session *s;
+    uint64_t ms = (uint64_t)(o->timeout_s * 1000.0 + 0.5);
     ftp_result r;
 
-    if (!ftpx_uses_tls(o, u)) {
-        s = ftp_session_new();
-        if (s == NULL)
-            fprintf(stderr, "%s: ftp_session_new failed (out of memory?)\n", o->prog);
-        return s;
-    }
-    c = ftpx_tls_config(o);
-    if (c == NULL)
-        return NULL;
-    s = ftp_session_new_tls(c);
-    ftp_tls_config_free(c); /* the session keeps its own copy */
-    if (s == NULL) {
-        fprintf(stderr, "%s: ftp_session_new_tls failed (out of memory?)\n", o->prog);
-        return NULL;
-    }
-    if (ftpurl_is_implicit_tls(u)) {
-        r = ftp_set_implicit_tls(s, true);
-        if (r != FTP_OK) {
-            ftpx_report(o, s, "selecting implicit TLS", r);
-            ftp_session_free(s);
-            return NULL;
-        }
-    }
-    return s;
-}
-
-ftp_session *ftpx_open(const ftpx_opts *o, const ftpurl *u)
-{
-    ftp_session *s;
-    ftp_result r;
-    uint64_t ms;
-    bool v6;
-    char hostport[300];
-    char what[600];
-
-    s = new_session(o, u);
-    if (s == NULL)
-        return NULL;
-
-    ms = (uint64_t)(o->timeout_s * 1000.0 + 0.5);
     if (ms == 0 && o->timeout_s > 0.0)
         ms = 1;
-    r = ftp_set_timeout_ms(s, ms);
-    if (r != FTP_OK) {
+    if ((r = ftp_set_timeout_ms(s, ms)) != FTP_OK) {
         ftpx_report(o, s, "setting the timeout", r);
-        goto fail;
+        return r;
     }
-    r = ftp_set_pasv(s, !o->active);
-    if (r != FTP_OK) {
+    if ((r = ftp_set_pasv(s, !o->active)) != FTP_OK) {
         ftpx_report(o, s, o->active ? "selecting active mode" : "selecting passive mode", r);
-        goto fail;
+        return r;
     }
-    if (o->debug) {
-        r = ftp_set_debuglevel(s, 1);
-        if (r != FTP_OK) {
-            ftpx_report(o, s, "setting the debug level", r);
-            goto fail;
+    if (o->debug && (r = ftp_set_debuglevel(s, 1)) != FTP_OK) {
+        ftpx_report(o, s, "setting the debug level", r);
+        return r;
+    }
+    /* The tools use the URL's path themselves (ftp_url_path). */
+    if ((r = ftp_set_url_cwd(s, FTP_URL_CWD_NONE)) != FTP_OK) {
+        ftpx_report(o, s, "choosing how to use the URL's path", r);
+        return r;
+    }
+    /* $NETRC, else ~/.netrc (a missing one has no entries); neither HOME
+     * nor NETRC set: no netrc. */
+    if (getenv("NETRC") != NULL || getenv("HOME") != NULL) {
+        if ((r = ftp_set_netrc(s, NULL)) != FTP_OK) {
+            ftpx_report(o, s, "choosing the netrc file", r);
+            return r;
         }
     }
-    if (o->proxy != NULL) {
-        r = ftp_set_proxy(s, o->proxy);
-        if (r != FTP_OK) {
-            ftpx_report(o, s, "setting the proxy (--proxy)", r);
-            goto fail;
-        }
-    }
+    return FTP_OK;
+}
 
-    v6 = strchr(u->host, ':') != NULL;
-    snprintf(hostport, sizeof hostport, "%s%s%s:%u", v6 ? "[" : "", u->host, v6 ? "]" : "",
-             (unsigned)u->port);
-    r = ftp_connect(s, u->host, u->port);
-    if (r != FTP_OK) {
-        snprintf(what, sizeof what, "connecting to %s%s%s", hostport,
-                 ftpurl_is_implicit_tls(u) ? " (implicit TLS)" : "",
-                 o->proxy != NULL ? " through the proxy" : "");
-        ftpx_report(o, s, what, r);
-        goto fail;
+ftp_session *ftpx_open(const ftpx_opts *o, const char *url, char **path, int *status)
+{
+    ftp_tls_config *c = NULL;
+    ftp_session *s;
+    char *rewritten = NULL;
+    ftp_result r;
+
+    *path = NULL;
+    *status = 1;
+    s = ftp_session_new();
+    if (s == NULL) {
+        fprintf(stderr, "%s: ftp_session_new failed (out of memory?)\n", o->prog);
+        return NULL;
     }
-    if (o->tls && !ftpurl_is_implicit_tls(u)) {
-        /* ftp_login would send AUTH TLS itself; doing it here first names
-         * the step that failed (a refused AUTH, a bad certificate). */
-        r = ftp_auth(s);
-        if (r != FTP_OK) {
-            snprintf(what, sizeof what, "securing the control connection to %s (AUTH TLS)",
-                     hostport);
-            ftpx_report(o, s, what, r);
+    if (configure(o, s) != FTP_OK)
+        goto fail;
+    if (ftpx_uses_tls(o, url) && (c = tls_config(o)) == NULL)
+        goto fail;
+    /* --tls on an ftp:// URL: the same URL as ftpes://. */
+    if (o->tls && has_scheme(url, "ftp")) {
+        rewritten = ftpx_concat(o, "ftpes", url + 3);
+        if (rewritten == NULL)
             goto fail;
-        }
+        url = rewritten;
     }
-    r = ftp_login(s, u->user, u->pass, "");
+    /* Connect (every address of the name), secure (FTPS), log in (URL,
+     * netrc or anonymous; FTPS: then PBSZ 0, PROT P). Messages never show
+     * the URL: it may hold a password. */
+    r = ftp_connect_url(s, url, c);
     if (r != FTP_OK) {
-        snprintf(what, sizeof what, "logging in as '%s' (on FTPS: then PBSZ 0, PROT P)",
-                 u->user);
-        ftpx_report(o, s, what, r);
+        ftpx_report(o, s, "opening the URL", r);
+        if (r == FTP_ERROR_INVALID_ARGUMENT)
+            *status = 2; /* a malformed URL (or netrc file) */
         goto fail;
     }
-    /* On a TLS session ftp_login has also protected the data connections
-     * (PBSZ 0 + PROT P): no ftp_prot_p needed. */
+    *path = ftpx_concat(o, ftp_url_path(s), "");
+    if (*path == NULL)
+        goto fail;
+    ftp_tls_config_free(c);
+    free(rewritten);
     return s;
 
 fail:
+    ftp_tls_config_free(c);
+    free(rewritten);
     ftp_session_free(s);
     return NULL;
 }

@@ -1,15 +1,14 @@
 /*
- * Shared helpers for the libftp C examples (ftp-get, ftp-put, ftp-ls):
- *   - ftpurl_*: parse  ftp[s]://[user[:pass]@]host[:port]/path
- *   - ftpx_*:   the command line (options, positional arguments, --help),
- *               connect + (FTPS) + login, error report, close, and a
- *               progress display on stderr.
+ * Shared helpers for the libftp C examples (ftp-get, ftp-put, ftp-ls): the
+ * command line (options, positional arguments, --help), opening a URL with
+ * ftp_connect_url (options, FTPS, netrc), error report, close, and a
+ * progress display on stderr.
  *
  * C99 + POSIX.  Everything returned by these helpers is owned by the caller
  * and released with the matching *_free / *_end function.
  */
-#ifndef FTP_EXAMPLES_FTPURL_H
-#define FTP_EXAMPLES_FTPURL_H
+#ifndef FTP_EXAMPLES_FTPX_H
+#define FTP_EXAMPLES_FTPX_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,43 +19,12 @@
 
 /* ------------------------------------------------------------------ URL */
 
-typedef struct ftpurl {
-    char *scheme;   /* lower-cased scheme: "ftp" or "ftps" (implicit FTPS)   */
-    char *user;     /* percent-decoded; "anonymous" when the URL has none    */
-    char *pass;     /* percent-decoded; "" when the URL has none              */
-    char *host;     /* host name or address, IPv6 literal without brackets   */
-    uint16_t port;  /* port; the scheme's default (ftp 21, ftps 990) when the
-                       URL has none                                          */
-    char *path;     /* percent-decoded path after the host, without the one
-                       leading '/'; "" = the login directory.  An absolute
-                       server path is written ftp://host//abs or /%2Fabs     */
-    bool has_user;  /* the URL named a user                                  */
-    bool has_pass;  /* the URL named a password (possibly empty)             */
-    bool has_port;  /* the URL named a port                                  */
-} ftpurl;
-
-/* Schemes this build accepts: "ftp" (21) and "ftps" (implicit FTPS, 990).
- * Returns the default port of the scheme, or 0 if it is not supported. */
-uint16_t ftpurl_default_port(const char *scheme);
-
-/* Whether u is an ftps:// URL (implicit FTPS: TLS from the first byte). */
-bool ftpurl_is_implicit_tls(const ftpurl *u);
-
-/* Parses url into *out (zeroed first).  Returns 0 on success; -1 on error,
- * with a message (no program prefix, no newline) in err[errlen] and *out
- * left empty (ftpurl_free on it is harmless). */
-int ftpurl_parse(const char *url, ftpurl *out, char *err, size_t errlen);
-
-/* Releases the strings of *u and zeroes it.  NULL is a no-op. */
-void ftpurl_free(ftpurl *u);
+/* URLs are libftp's (ftp_connect_url parses them): ftp://, ftpes://
+ * (explicit FTPS) and ftps:// (implicit FTPS) [user[:pass]@]host[:port]/path.
+ * The helpers below only look at the scheme. */
 
 /* The part of path after its last '/' (a pointer into path). */
 const char *ftpx_basename(const char *path);
-
-/* Percent-decodes src (%XX) into a new malloc'ed string.  Returns NULL on a
- * malformed escape, on %00, or on out-of-memory; *bad (if not NULL) is set
- * to 1 on a malformed escape / %00 and 0 on out-of-memory. */
-char *ftpurl_decode(const char *src, size_t len, int *bad);
 
 /* ------------------------------------------------------- command line */
 
@@ -66,7 +34,7 @@ typedef struct ftpx_opts {
     bool active;         /* --active: PORT/EPRT instead of PASV/EPSV       */
     bool debug;          /* --debug: ftp_set_debuglevel(s, 1)              */
     bool quiet;          /* -q/--quiet: no progress and no summary line    */
-    bool tls;            /* --tls: explicit FTPS (AUTH TLS) on ftp:// URLs */
+    bool tls;            /* --tls: ftp:// URLs as ftpes:// (AUTH TLS)       */
     const char *cacert;  /* --cacert FILE: extra trusted CAs (PEM), or NULL */
     bool insecure;       /* --insecure: no certificate / host name check    */
     const char *proxy;   /* --proxy URL: ftp_set_proxy (socks5://, socks5h://,
@@ -118,13 +86,12 @@ int ftpx_usage_error(const char *prog, const char *msg, const char *arg);
 int ftpx_parse_args(const ftpx_tool *t, int argc, char **argv, ftpx_opts *o,
                     const char **pos, int *npos);
 
-/* Parses the URL argument and checks it against the options (--cacert and
- * --insecure need FTPS; --proxy does not go with --active).  Returns 0, or 2 after printing why (*u is then
- * empty; ftpurl_free on it is harmless). */
-int ftpx_parse_url(const ftpx_opts *o, const char *text, ftpurl *u);
+/* Checks the URL argument's scheme against the options (--cacert and
+ * --insecure need FTPS).  Returns 0, or 2 after printing why. */
+int ftpx_check_url(const ftpx_opts *o, const char *url);
 
-/* Whether the session for u uses TLS (ftps:// or --tls). */
-bool ftpx_uses_tls(const ftpx_opts *o, const ftpurl *u);
+/* Whether the session for url uses TLS (ftpes://, ftps:// or --tls). */
+bool ftpx_uses_tls(const ftpx_opts *o, const char *url);
 
 /* A new malloc'ed string a + b ("RETR " + path...), or NULL after printing
  * "PROG: out of memory". */
@@ -139,14 +106,15 @@ char *ftpx_concat(const ftpx_opts *o, const char *a, const char *b);
  * be NULL (then only the result name is printed). */
 void ftpx_report(const ftpx_opts *o, const ftp_session *s, const char *what, ftp_result r);
 
-/* Creates a session for u, applies the options (timeout, passive/active,
- * debug), connects and logs in.  With TLS (ftps:// or --tls) the session is
- * made by ftp_session_new_tls from one ftp_tls_config built from --cacert /
- * --insecure (freed at once); ftps:// sets implicit TLS; --tls secures the
- * control connection with AUTH TLS before the login; both then send
- * PBSZ 0 + PROT P so that every data connection is TLS too.  Returns the
- * session, or NULL after printing why (nothing left to free). */
-ftp_session *ftpx_open(const ftpx_opts *o, const ftpurl *u);
+/* Creates a session, applies the options (timeout, passive/active, debug,
+ * the netrc file $NETRC or ~/.netrc), and opens url with ftp_connect_url
+ * (connect, TLS for ftpes:// / ftps:// / --tls with one ftp_tls_config
+ * built from --cacert / --insecure, login, PBSZ 0 + PROT P on FTPS), without
+ * changing directory: *path gets a malloc'ed copy of the URL's decoded path
+ * (ftp_url_path: relative to the login directory, absolute when it starts
+ * with '/').  Returns the session, or NULL after printing why with *status
+ * the exit status (2 for a malformed URL, else 1; nothing left to free). */
+ftp_session *ftpx_open(const ftpx_opts *o, const char *url, char **path, int *status);
 
 /* A new TLS configuration from --cacert / --insecure (the caller frees
  * it), or NULL after printing why. */
@@ -205,4 +173,4 @@ ftp_result ftpx_progress_attach(ftpx_progress *p, ftp_session *s);
  * !ok: just ends a live line so that an error message starts on its own. */
 void ftpx_progress_end(ftpx_progress *p, bool ok);
 
-#endif /* FTP_EXAMPLES_FTPURL_H */
+#endif /* FTP_EXAMPLES_FTPX_H */
