@@ -826,6 +826,47 @@ enum ftp_result ftp_pool_download_segmented(struct ftp_pool *p,
                                             unsigned int segments,
                                             unsigned int flags);
 
+// Sets the timeout of the pool's sessions in milliseconds (each opened
+// from now on; the default is 30000) and the longest a call waits for a
+// free session when all are lent (then `FTP_ERROR_TIMEOUT`); 0 = no
+// limit. Sessions already open keep their timeout. Returns `FTP_OK`, or
+// `FTP_ERROR_INVALID_ARGUMENT` for a NULL pool.
+enum ftp_result ftp_pool_set_timeout_ms(struct ftp_pool *p, uint64_t ms);
+
+// Sends the pool's sessions through a proxy, as `ftp_set_proxy` does for
+// one session (same URL forms and errors; NULL = none; passive mode, the
+// pool's only mode). Idle sessions are closed at once and sessions in use
+// are closed when they come back, so every later call goes the new way.
+// A malformed URL gives `FTP_ERROR_INVALID_ARGUMENT` (the setting is then
+// unchanged; the message never quotes the password), readable with
+// `ftp_pool_last_error(p)` on the calling thread.
+enum ftp_result ftp_pool_set_proxy(struct ftp_pool *p, const char *proxy_url);
+
+// Names the netrc file the pool's sessions read when the pool's URL has
+// no password, as `ftp_set_netrc` does for one session (NULL = `$NETRC`,
+// else `$HOME/.netrc`; `""` = none, the default; same format and
+// permission rule). Applies to sessions opened from now on: call it
+// before the pool's first call. Returns `FTP_OK`, or
+// `FTP_ERROR_INVALID_ARGUMENT` (NULL pool; NULL `path` with neither
+// variable set).
+enum ftp_result ftp_pool_set_netrc(struct ftp_pool *p, const char *path);
+
+// Stops the calls running on the pool, in every thread: each transfer,
+// connect or reply wait of a session the pool has lent ends within about
+// 20 ms, and its call returns `FTP_ERROR_CANCELLED` (a mirror or a
+// segmented download as a whole: its other files and parts are not
+// started; files already copied stay). Until every call that was running
+// has returned, calls on the pool get no session (`FTP_ERROR_CANCELLED`),
+// including ones started meanwhile; after that the pool works as before
+// (cancelled sessions are in step with their server or closed and
+// replaced). A cancel while no call runs does nothing.
+//
+// Safe from any thread while other calls run on the pool (not from a
+// signal handler: it takes a lock). Returns `FTP_OK`, or
+// `FTP_ERROR_INVALID_ARGUMENT` for a NULL pool; it records no error for
+// the calling thread.
+enum ftp_result ftp_pool_cancel(struct ftp_pool *p);
+
 // Reports the progress of every transfer of the session to `cb`:
 // `ftp_retrbinary`, `ftp_retrlines`, `ftp_storbinary`, `ftp_storlines`,
 // `ftp_retr_to_fd`, `ftp_stor_from_fd` (zero-copy included) and the

@@ -247,8 +247,12 @@ pub(crate) fn with_pool(
     // ftp_pool_free, which the contract forbids while any call runs on it.
     // Only shared references are made: the pool is Sync.
     let pool = unsafe { &*p };
-    let outcome = catch_unwind(AssertUnwindSafe(|| f(&pool.core)))
-        .unwrap_or_else(|panic| Err(Error::Internal(format!("panic: {}", panic_text(&*panic)))));
+    // Every C call on a pool is one call for ftp_pool_cancel.
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let _call = pool.core.enter();
+        f(&pool.core)
+    }))
+    .unwrap_or_else(|panic| Err(Error::Internal(format!("panic: {}", panic_text(&*panic)))));
     let code = match &outcome {
         Ok(()) => ftp_result::FTP_OK,
         Err(e) => ftp_result::from(e),

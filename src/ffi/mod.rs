@@ -19,6 +19,7 @@ pub mod handle;
 pub mod mirror;
 pub mod pool;
 pub mod pool_handle;
+pub mod pool_settings;
 pub mod progress;
 pub mod proxy;
 pub mod result;

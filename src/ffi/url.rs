@@ -139,21 +139,30 @@ pub extern "C" fn ftp_url_path(s: *const ftp_session) -> *const c_char {
 pub extern "C" fn ftp_set_netrc(s: *mut ftp_session, path: *const c_char) -> ftp_result {
     with_session(s, |s| {
         // SAFETY: path is NULL or a C string (contract).
-        let file = match unsafe { opt_arg(path, "path") }? {
-            Some("") => None,
-            Some(p) => Some(NetrcFile {
-                path: p.into(),
-                required: true,
-            }),
-            None => Some(NetrcFile {
-                path: crate::netrc::default_path().ok_or_else(|| {
-                    Error::InvalidArgument("neither NETRC nor HOME is set".into())
-                })?,
-                required: false,
-            }),
-        };
+        let file = unsafe { netrc_arg(path) }?;
         s.core.set_netrc(file);
         Ok(())
+    })
+}
+
+/// The netrc file a C `path` names: NULL = `$NETRC`, else `$HOME/.netrc`
+/// (missing means no entries); `""` = none; else that file (required).
+///
+/// # Safety
+/// `path` is NULL or a C string.
+pub(crate) unsafe fn netrc_arg(path: *const c_char) -> crate::error::Result<Option<NetrcFile>> {
+    // SAFETY: the caller's contract.
+    Ok(match unsafe { opt_arg(path, "path") }? {
+        Some("") => None,
+        Some(p) => Some(NetrcFile {
+            path: p.into(),
+            required: true,
+        }),
+        None => Some(NetrcFile {
+            path: crate::netrc::default_path()
+                .ok_or_else(|| Error::InvalidArgument("neither NETRC nor HOME is set".into()))?,
+            required: false,
+        }),
     })
 }
 

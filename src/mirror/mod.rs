@@ -114,6 +114,7 @@ impl Pool {
         report: &mut MirrorReport,
     ) -> Result<()> {
         *report = MirrorReport::default();
+        let _call = self.enter();
         crate::command::check_line(remote_dir, "the remote directory")?;
         if local_dir.as_os_str().is_empty() {
             return Err(Error::InvalidArgument(

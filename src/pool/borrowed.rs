@@ -1,6 +1,7 @@
 //! A session lent by a pool: the session itself while borrowed, back to
 //! the pool (or closed, when broken) when dropped.
 
+use super::state::Lending;
 use super::Shared;
 use crate::error::{ErrorKind, Result};
 use crate::session::Session;
@@ -16,6 +17,7 @@ pub struct PooledSession {
     session: Option<Session>,
     pool: Arc<Shared>,
     broken: bool,
+    lending: Lending,
 }
 
 impl std::fmt::Debug for PooledSession {
@@ -40,11 +42,12 @@ pub fn breaks_session(kind: ErrorKind) -> bool {
 }
 
 impl PooledSession {
-    pub(super) fn new(session: Session, pool: Arc<Shared>) -> PooledSession {
+    pub(super) fn new(session: Session, pool: Arc<Shared>, lending: Lending) -> PooledSession {
         PooledSession {
             session: Some(session),
             pool,
             broken: false,
+            lending,
         }
     }
 
@@ -89,6 +92,9 @@ impl Drop for PooledSession {
         let Some(mut s) = self.session.take() else {
             return;
         };
+        self.pool.unwatch(self.lending.id);
+        // A cancel by Pool::cancel stays set on the token until here.
+        s.cancel_token().reset();
         if self.broken || !s.is_connected() || s.transfer_open() {
             s.close();
             drop(s);
@@ -96,7 +102,7 @@ impl Drop for PooledSession {
         } else {
             // The pool's sink is given again when lent; none meanwhile.
             s.set_progress(None, std::time::Duration::ZERO);
-            self.pool.give_back(s);
+            self.pool.give_back(s, self.lending);
         }
     }
 }

@@ -25,18 +25,22 @@
 //! session's directory should change it back before returning it.
 
 mod borrowed;
+mod cancel;
 mod open;
 mod segmented;
 mod state;
 
 pub use borrowed::PooledSession;
+use cancel::cancelled;
+pub use cancel::CallGuard;
 
+use crate::cancel::CancelToken;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::session::Session;
 use crate::tls::TlsConfig;
 use crate::url::FtpUrl;
-use state::State;
+use state::{Lending, State};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -116,6 +120,35 @@ impl Pool {
         self.shared.lock().timeout = timeout;
     }
 
+    /// Sends every session opened from now on through the proxy `url`
+    /// (see [`Session::set_proxy`] for the forms; `None`: none). Idle
+    /// sessions are closed, so that every later call uses the new way;
+    /// lent ones keep theirs until they come back and are closed too. A
+    /// bad URL gives [`Error::InvalidArgument`] and changes nothing.
+    pub fn set_proxy(&self, url: Option<&str>) -> Result<()> {
+        if let Some(u) = url {
+            crate::proxy::ProxyUrl::parse(u)?;
+        }
+        let idle = {
+            let mut st = self.shared.lock();
+            st.template.proxy = url.map(str::to_string);
+            st.generation += 1;
+            let idle = std::mem::take(&mut st.idle);
+            st.open -= idle.len();
+            idle
+        };
+        drop(idle);
+        self.shared.returned.notify_all();
+        Ok(())
+    }
+
+    /// The netrc file the sessions opened from now on read when the URL
+    /// has no password (see [`Session::set_netrc`]; `None`: none, the
+    /// default).
+    pub fn set_netrc(&self, file: Option<crate::session::NetrcFile>) {
+        self.shared.lock().template.netrc = file;
+    }
+
     /// Reports the progress of every transfer of every session the pool
     /// lends from now on (`None`: no reports), as
     /// [`Session::set_progress`] does for one session. The sink runs on
@@ -170,12 +203,16 @@ impl Pool {
         let mut st = shared.lock();
         let deadline = st.timeout.map(|t| Instant::now() + t);
         loop {
+            if st.cancelling {
+                return Err(cancelled());
+            }
             while let Some(mut s) = st.idle.pop() {
                 if s.idle_connection_alive() {
+                    let lending = st.lend(Some(s.cancel_token()));
                     let (sink, every) = (st.progress.clone(), st.progress_interval);
                     drop(st);
                     apply_progress(&mut s, sink, every);
-                    return Ok(Some(PooledSession::new(s, shared.clone())));
+                    return Ok(Some(PooledSession::new(s, shared.clone(), lending)));
                 }
                 // Closed by the server while idle: its place is free.
                 st.open -= 1;
@@ -183,16 +220,25 @@ impl Pool {
             if st.open < shared.max {
                 st.open += 1;
                 st.peak = st.peak.max(st.open);
-                let (sink, every, timeout) =
-                    (st.progress.clone(), st.progress_interval, st.timeout);
+                let lending = st.lend(None);
+                let (sink, every, timeout, template) = (
+                    st.progress.clone(),
+                    st.progress_interval,
+                    st.timeout,
+                    st.template.clone(),
+                );
                 drop(st);
-                return match open::open(&shared.url, shared.tls.as_ref(), timeout) {
+                let watch = |t: &CancelToken| shared.lock().lent.push((lending.id, t.clone()));
+                let opened =
+                    open::open(&shared.url, shared.tls.as_ref(), timeout, &template, watch);
+                return match opened {
                     Ok(mut s) => {
                         shared.lock().opened += 1;
                         apply_progress(&mut s, sink, every);
-                        Ok(Some(PooledSession::new(s, shared.clone())))
+                        Ok(Some(PooledSession::new(s, shared.clone(), lending)))
                     }
                     Err(e) => {
+                        shared.unwatch(lending.id);
                         shared.release_place();
                         Err(e)
                     }
@@ -242,9 +288,22 @@ impl Shared {
         self.returned.notify_one();
     }
 
-    /// Takes back a session that is still usable and wakes one waiter.
-    fn give_back(&self, s: Session) {
-        self.lock().idle.push(s);
+    /// Takes back a session that is still usable and wakes one waiter; a
+    /// session lent before the proxy changed is closed instead.
+    fn give_back(&self, s: Session, lending: Lending) {
+        let mut st = self.lock();
+        if lending.generation == st.generation {
+            st.idle.push(s);
+        } else {
+            st.open -= 1;
+        }
+        drop(st);
         self.returned.notify_one();
+    }
+
+    /// Forgets a lending's cancel token (its session came back or failed
+    /// to open).
+    fn unwatch(&self, id: u64) {
+        self.lock().lent.retain(|(i, _)| *i != id);
     }
 }

@@ -180,6 +180,7 @@ impl Pool {
         if remote.is_empty() {
             return Err(Error::InvalidArgument("the remote path is empty".into()));
         }
+        let _call = self.enter();
         if segments <= 1 || opts.resume || self.max_sessions() < 2 {
             return self
                 .session()?

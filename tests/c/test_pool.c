@@ -65,6 +65,15 @@ static int on_progress(void *userdata, const ftp_progress *p)
     return 0;
 }
 
+/* Cancels the pool's calls at the first report that shows bytes. */
+static int cancel_on_bytes(void *userdata, const ftp_progress *p)
+{
+    shared *sh = userdata;
+    if (p->bytes > 0 && ftp_pool_cancel(sh->pool) != FTP_OK)
+        return 1;
+    return 0;
+}
+
 static void *download_worker(void *arg)
 {
     worker *w = arg;
@@ -161,6 +170,10 @@ int main(void)
               FTP_ERROR_INVALID_ARGUMENT);
     CHECK_RES(NULL, ftp_pool_set_progress_callback(NULL, NULL, NULL, 0),
               FTP_ERROR_INVALID_ARGUMENT);
+    CHECK_RES(NULL, ftp_pool_set_timeout_ms(NULL, 1000), FTP_ERROR_INVALID_ARGUMENT);
+    CHECK_RES(NULL, ftp_pool_set_proxy(NULL, NULL), FTP_ERROR_INVALID_ARGUMENT);
+    CHECK_RES(NULL, ftp_pool_set_netrc(NULL, ""), FTP_ERROR_INVALID_ARGUMENT);
+    CHECK_RES(NULL, ftp_pool_cancel(NULL), FTP_ERROR_INVALID_ARGUMENT);
     ftp_pool_free(NULL);
 
     url = tu_strf("ftp://%s:%u/pub", srv.host, (unsigned)srv.port);
@@ -168,6 +181,18 @@ int main(void)
     CHECK(NULL, sh.pool != NULL);
     CHECK_STR(NULL, ftp_pool_last_error(NULL), "");
     CHECK_STR(NULL, ftp_pool_last_error(sh.pool), "");
+
+    tu_step("pool settings: timeout, proxy (a bad URL refused, no password shown), netrc, cancel");
+    CHECK_OK(NULL, ftp_pool_set_timeout_ms(sh.pool, 20000));
+    CHECK_RES(NULL, ftp_pool_set_proxy(sh.pool, "gopher://u:hidden@h:1"),
+              FTP_ERROR_INVALID_ARGUMENT);
+    CHECK_MSG(NULL, strstr(ftp_pool_last_error(sh.pool), "hidden") == NULL, "%s",
+              ftp_pool_last_error(sh.pool));
+    CHECK(NULL, ftp_pool_last_error(sh.pool)[0] != '\0');
+    CHECK_OK(NULL, ftp_pool_set_proxy(sh.pool, NULL));
+    CHECK_OK(NULL, ftp_pool_set_netrc(sh.pool, ""));
+    /* No call runs: nothing to stop, the pool works on. */
+    CHECK_OK(NULL, ftp_pool_cancel(sh.pool));
     CHECK(NULL, mkdtemp(tmpl) != NULL);
     sh.tmpdir = tmpl;
     pub = tu_path(srv.root, "pub");
@@ -244,6 +269,13 @@ int main(void)
         char *odd_local = tu_strf("%s/seg.bin", tmpl);
         tu_write_file(odd_disk, odd, odd_len);
         CHECK(NULL, chmod(odd_disk, 0644) == 0);
+        /* ftp_pool_cancel from a progress callback stops the whole call;
+         * then the pool works again. */
+        CHECK_OK(NULL, ftp_pool_set_progress_callback(sh.pool, cancel_on_bytes, &sh, 0));
+        CHECK_RES(NULL, ftp_pool_download_segmented(sh.pool, odd_name, odd_local, 4, FTP_ATOMIC),
+                  FTP_ERROR_CANCELLED);
+        CHECK(NULL, access(odd_local, F_OK) != 0); /* ATOMIC: nothing left */
+        CHECK_OK(NULL, ftp_pool_set_progress_callback(sh.pool, NULL, NULL, 0));
         CHECK_OK(NULL, ftp_pool_download_segmented(sh.pool, odd_name, odd_local, 4, FTP_VERIFY));
         CHECK_STR(NULL, ftp_pool_last_error(sh.pool), "");
         got = tu_read_file(odd_local, &got_len);
