@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "ftp.h"
+#include "ftppool.h"
 #include "ftpx.h"
 
 static const char prog[] = "ftp-get";
@@ -59,26 +60,46 @@ static int get_option(void *ctx, const char *name, int argc, char **argv, int *i
     return ftpx_copy_option(&g->copy, name, argc, argv, i);
 }
 
-/* -n S: the segmented download over a pool of S sessions; prints its own
- * errors. */
-static int segmented(const ftpx_opts *o, const char *text, const ftpurl *u, const char *outname,
-                     unsigned segments, unsigned flags)
+/* Whether the URL's decoded path names a file; else prints why (a usage
+ * error). */
+static bool names_file(const char *path)
 {
-    ftp_pool *p = ftpx_open_pool(o, text, u, segments);
+    if (path[0] != '\0' && path[strlen(path) - 1] != '/')
+        return true;
+    ftpx_usage_error(prog, "the URL names a directory, not a file", NULL);
+    return false;
+}
+
+/* -n S: the segmented download over a pool of S sessions (from the
+ * server's login directory, the URL's path as the remote name); prints
+ * its own errors. */
+static int segmented(const ftpx_opts *o, const char *url, const char *out, unsigned segments,
+                     unsigned flags)
+{
+    char *path = NULL;
+    int status = 1;
+    ftp_pool *p = ftpx_open_pool(o, url, segments, &path, &status);
+    const char *outname;
     ftpx_pool_progress progress;
     ftp_result r;
     char what[600];
     double seconds;
 
     if (p == NULL)
-        return 1;
+        return status;
+    if (!names_file(path)) {
+        ftp_pool_free(p);
+        free(path);
+        return 2;
+    }
+    outname = out != NULL ? out : ftpx_basename(path);
     r = ftpx_pool_progress_attach(&progress, p, prog, o->quiet);
     if (r == FTP_OK)
-        r = ftp_pool_download_segmented(p, u->path, outname, segments, flags);
+        r = ftp_pool_download_segmented(p, path, outname, segments, flags);
     /* The error first: detaching the progress display is a call on the
      * pool, which replaces this thread's last error. */
     if (r != FTP_OK) {
-        snprintf(what, sizeof what, "downloading '%s' to '%s' in %u segments", u->path, outname,
+        snprintf(what, sizeof what, "downloading '%s' to '%s' in %u segments", path, outname,
                  segments);
         ftpx_pool_report(o, p, what, r);
     }
@@ -88,6 +109,7 @@ static int segmented(const ftpx_opts *o, const char *text, const ftpurl *u, cons
                 seconds, segments);
     }
     ftp_pool_free(p);
+    free(path);
     return r == FTP_OK ? 0 : 1;
 }
 
@@ -151,24 +173,18 @@ int main(int argc, char **argv)
     flags = (g.resume ? FTP_RESUME : FTP_ATOMIC) | (g.verify ? FTP_VERIFY : 0u) |
             (g.mkdirs ? FTP_CREATE_DIRS : 0u);
     if (go.segments > 1) {
-        if (stdout_out) {
-            ftpurl_free(&u);
+        if (stdout_out)
             return ftpx_usage_error(prog, "-n needs an OUTFILE, not '-'", NULL);
-        }
-        if ((rc = ftpx_pool_options_check(&o, "-n")) != 0) {
-            ftpurl_free(&u);
+        if ((rc = ftpx_pool_options_check(&o, "-n")) != 0)
             return rc;
-        }
-        status = segmented(&o, pos[0], &u, outname, go.segments, flags);
-        ftpurl_free(&u);
-        return status;
+        return segmented(&o, pos[0], pos[1], go.segments, flags);
     }
 
     s = ftpx_open(&o, pos[0], &path, &status);
     if (s == NULL)
         goto done;
-    if (path[0] == '\0' || path[strlen(path) - 1] == '/') {
-        status = ftpx_usage_error(prog, "the URL names a directory, not a file", NULL);
+    if (!names_file(path)) {
+        status = 2;
         goto done;
     }
     outname = pos[1] != NULL ? pos[1] : ftpx_basename(path);

@@ -30,7 +30,7 @@
 
 #include "ftp.h"
 #include "ftppool.h"
-#include "ftpurl.h"
+#include "ftpx.h"
 
 static const char prog[] = "ftp-mirror";
 
@@ -82,7 +82,8 @@ static void summary(const ftp_mirror_report *r, double seconds)
 int main(int argc, char **argv)
 {
     ftpx_opts o;
-    ftpurl u;
+    char *path = NULL;
+    int status = 1;
     const char *pos[2] = {NULL, NULL};
     int npos = 0, rc;
     mirror_opts m = {0u, 4u, false};
@@ -118,25 +119,21 @@ int main(int argc, char **argv)
         return rc;
     if (npos < 2)
         return ftpx_usage_error(prog, "needs a URL and a LOCALDIR", NULL);
-    if ((rc = ftpx_parse_url(&o, pos[0], &u)) != 0)
+    if ((rc = ftpx_check_url(&o, pos[0])) != 0)
         return rc;
-    if ((rc = ftpx_pool_options_check(&o, prog)) != 0) {
-        ftpurl_free(&u);
+    if ((rc = ftpx_pool_options_check(&o, prog)) != 0)
         return rc;
-    }
-    p = ftpx_open_pool(&o, pos[0], &u, m.sessions);
-    if (p == NULL) {
-        ftpurl_free(&u);
-        return 1;
-    }
+    p = ftpx_open_pool(&o, pos[0], m.sessions, &path, &status);
+    if (p == NULL)
+        return status;
     res = ftpx_pool_progress_attach(&progress, p, prog, o.quiet);
     if (res == FTP_OK)
-        res = ftp_pool_mirror(p, m.upload ? FTP_MIRROR_UPLOAD : FTP_MIRROR_DOWNLOAD, u.path,
-                              pos[1], m.flags, &r);
+        res = ftp_pool_mirror(p, m.upload ? FTP_MIRROR_UPLOAD : FTP_MIRROR_DOWNLOAD, path, pos[1],
+                              m.flags, &r);
     /* The error first: detaching the progress display is a call on the
      * pool, which replaces this thread's last error. */
     if (res != FTP_OK) {
-        snprintf(what, sizeof what, "mirroring '%s' %s '%s'", u.path[0] ? u.path : ".",
+        snprintf(what, sizeof what, "mirroring '%s' %s '%s'", path[0] ? path : ".",
                  m.upload ? "from" : "to", pos[1]);
         ftpx_pool_report(&o, p, what, res);
     }
@@ -144,6 +141,6 @@ int main(int argc, char **argv)
     if (!o.quiet)
         summary(&r, seconds);
     ftp_pool_free(p);
-    ftpurl_free(&u);
+    free(path);
     return res == FTP_OK ? 0 : 1;
 }

@@ -19,39 +19,46 @@ int ftpx_pool_options_check(const ftpx_opts *o, const char *what)
     return ftpx_usage_error(o->prog, msg, NULL);
 }
 
-ftp_pool *ftpx_open_pool(const ftpx_opts *o, const char *text, const ftpurl *u,
-                         unsigned sessions)
+/* The pool's URL: url (with --tls as ftpes://) without its path; NULL
+ * after printing why. */
+static char *server_url(const ftpx_opts *o, const char *url)
 {
-    const char *scheme = u->scheme, *auth = strstr(text, "://"), *end;
-    ftp_tls_config *c = NULL;
-    ftp_pool *p;
-    char *url;
-    size_t n;
+    char *full = ftpx_session_url(o, url);
+    char *authority = full != NULL ? strstr(full, "://") : NULL;
+    char *slash = authority != NULL ? strchr(authority + 3, '/') : NULL;
 
-    if (auth == NULL) {
-        fprintf(stderr, "%s: the URL has no scheme: '%s'\n", o->prog, text);
+    if (slash != NULL)
+        slash[1] = '\0';
+    return full;
+}
+
+ftp_pool *ftpx_open_pool(const ftpx_opts *o, const char *url, unsigned sessions, char **path,
+                         int *status)
+{
+    ftp_tls_config *c = NULL;
+    ftp_pool *p = NULL;
+    char *server = NULL;
+
+    /* One session first: the URL checked and its path decoded by libftp. */
+    ftp_session *s = ftpx_open(o, url, path, status);
+    if (s == NULL)
         return NULL;
-    }
-    auth += 3;
-    end = strchr(auth, '/');
-    n = end != NULL ? (size_t)(end - auth) : strlen(auth);
-    if (strcmp(scheme, "ftp") == 0 && o->tls)
-        scheme = "ftpes";
-    url = malloc(strlen(scheme) + n + 5);
-    if (url == NULL) {
-        fprintf(stderr, "%s: out of memory\n", o->prog);
-        return NULL;
-    }
-    sprintf(url, "%s://%.*s/", scheme, (int)n, auth);
-    if (ftpx_uses_tls(o, u) && (c = ftpx_tls_config(o)) == NULL) {
-        free(url);
-        return NULL;
-    }
-    p = ftp_pool_new(url, c, sessions);
+    ftpx_close(s);
+    *status = 1;
+    if ((server = server_url(o, url)) == NULL)
+        goto done;
+    if (ftpx_uses_tls(o, url) && (c = ftpx_tls_config(o)) == NULL)
+        goto done;
+    p = ftp_pool_new(server, c, sessions);
     if (p == NULL)
         fprintf(stderr, "%s: ftp_pool_new: %s\n", o->prog, ftp_pool_last_error(NULL));
+done:
     ftp_tls_config_free(c); /* the pool keeps its own copy */
-    free(url);
+    free(server);
+    if (p == NULL) {
+        free(*path);
+        *path = NULL;
+    }
     return p;
 }
 
@@ -76,8 +83,14 @@ int ftpx_count_option(const char *prog, int argc, char **argv, int *i, unsigned 
 
 void ftpx_pool_report(const ftpx_opts *o, const ftp_pool *p, const char *what, ftp_result r)
 {
-    fprintf(stderr, "%s: %s: %s: %s\n", o->prog, what, ftp_result_name(r),
-            ftp_pool_last_error(p));
+    const char *msg = ftp_pool_last_error(p);
+    fprintf(stderr, "%s: %s: %s: %s\n", o->prog, what, ftp_result_name(r), msg);
+    /* The first session logged in (maybe with netrc): the pool could not. */
+    if (r == FTP_ERROR_PERM && strstr(msg, " 530 ") != NULL)
+        fprintf(stderr,
+                "%s: a pool logs in with the URL's user and password only (libftp's pools do "
+                "not read netrc): put the password in the URL\n",
+                o->prog);
 }
 
 /* Called from any pool thread: one line every FTPX_PLAIN_EVERY_S. */

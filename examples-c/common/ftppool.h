@@ -6,29 +6,41 @@
 
 #include <pthread.h>
 
-#include "ftpurl.h"
+#include "ftpx.h"
 
 /* Pools connect directly and in passive mode: --proxy and --active are
  * usage errors for the tools that use one (`what`: "ftp-mirror", "-n").
  * Returns 0, or 2 after printing why. */
 int ftpx_pool_options_check(const ftpx_opts *o, const char *what);
 
-/* A pool of up to `sessions` sessions to the server of URL text `text`
- * (already parsed into u): ftp://, ftps:// (implicit), or ftp:// with
- * --tls (explicit FTPS: the pool's ftpes://); --cacert / --insecure as for
- * ftpx_open. The pool's URL has no path: the callers name remote paths
- * relative to the login directory (u->path). --timeout and --debug apply
- * to single sessions only (a pool waits 30 s).
- * Returns NULL after printing why. */
-ftp_pool *ftpx_open_pool(const ftpx_opts *o, const char *text, const ftpurl *u,
-                         unsigned sessions);
+/* A pool of up to `sessions` sessions to the server of URL text `url`:
+ * ftp://, ftpes://, ftps://, or ftp:// with --tls (as ftpes://);
+ * --cacert / --insecure as for ftpx_open.  --timeout and --debug apply to
+ * single sessions only (a pool waits 30 s).
+ *
+ * The URL is parsed by libftp only.  First one session opens it with
+ * ftpx_open (netrc, the login checked, errors named as for the other
+ * tools) and gives the URL's decoded path (ftp_url_path) in *path
+ * (malloc'ed): relative to the login directory, absolute when it starts
+ * with '/'; the callers pass it to the pool's calls.  Then the pool is made
+ * from the URL text cut after the '/' that starts its path (an authority
+ * cannot hold a '/': libftp wants %2F there), so that the pool's directory
+ * is the login directory and a file's path works as well as a directory's
+ * (ftp_pool_new enters every segment of its URL's path as a directory).
+ * A pool logs in with the URL's user and password only (libftp's pools do
+ * not read netrc).
+ * Returns NULL after printing why, with *status the exit status (2 for a
+ * malformed URL, else 1) and *path NULL. */
+ftp_pool *ftpx_open_pool(const ftpx_opts *o, const char *url, unsigned sessions, char **path,
+                         int *status);
 
 /* An option with a count from 1 to 64 (-P N, -n S) at argv[*i]: stores
  * it in *out and moves *i past it (returns 1), or prints why it is wrong
  * (returns -1): an ftpx_tool.option building block. */
 int ftpx_count_option(const char *prog, int argc, char **argv, int *i, unsigned *out);
 
-/* Prints "PROG: WHAT: FTP_ERROR_X: <ftp_pool_last_error(p)>". */
+/* Prints "PROG: WHAT: FTP_ERROR_X: <ftp_pool_last_error(p)>", and after
+ * a refused login (530) that the pool reads no netrc. */
 void ftpx_pool_report(const ftpx_opts *o, const ftp_pool *p, const char *what, ftp_result r);
 
 /* Progress of a pool's transfers, from any of its threads: every

@@ -1,4 +1,5 @@
-/* Shared helpers for the libftp C examples: see ftpx.h. */
+/* Shared helpers for the libftp C examples, the command line: see ftpx.h
+ * (the session in ftpx_session.c, the progress display in ftpx_progress.c). */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #endif
@@ -7,17 +8,11 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <time.h>
-#include <unistd.h>
 
 /* ------------------------------------------------------------------ URL */
 
@@ -262,182 +257,17 @@ int ftpx_check_url(const ftpx_opts *o, const char *url)
                                     ? "--cacert needs --tls or an ftpes:// or ftps:// URL"
                                     : "--insecure needs --tls or an ftpes:// or ftps:// URL",
                                 NULL);
+    if (o->proxy != NULL && o->active)
+        return ftpx_usage_error(o->prog, "--active cannot go through --proxy", NULL);
     return 0;
 }
 
-/* ----------------------------------------------------------- session */
-
-void ftpx_report(const ftpx_opts *o, const ftp_session *s, const char *what, ftp_result r)
+char *ftpx_session_url(const ftpx_opts *o, const char *url)
 {
-    const char *name = ftp_result_name(r);
-    const char *msg = s != NULL ? ftp_last_error(s) : NULL;
-
-    if (name == NULL)
-        name = "?";
-    if (msg != NULL && msg[0] != '\0')
-        fprintf(stderr, "%s: %s: %s: %s\n", o->prog, what, name, msg);
-    else
-        fprintf(stderr, "%s: %s: %s\n", o->prog, what, name);
-    if (r == FTP_ERROR_TLS && msg != NULL && strstr(msg, "certificate verify failed") != NULL)
-        fprintf(stderr,
-                "%s: the server's certificate was not accepted: it must come from a trusted CA "
-                "(--cacert FILE adds one) and name the URL's host\n",
-                o->prog);
-    /* After a failed handshake the last reply is the one before it (such as
-     * "234 AUTH TLS successful"): not the cause, so not shown. */
-    if (s != NULL && ftp_last_code(s) != 0 && !(r == FTP_ERROR_TLS && ftp_last_code(s) < 400)) {
-        const char *resp = ftp_last_response(s);
-        const char *line = resp != NULL ? resp : "";
-        /* One message line per reply line. */
-        fprintf(stderr, "%s: server reply: ", o->prog);
-        for (; *line != '\0'; line++) {
-            if (*line == '\n') {
-                if (line[1] != '\0')
-                    fprintf(stderr, "\n%s: server reply: ", o->prog);
-            } else if (*line != '\r') {
-                fputc(*line, stderr);
-            }
-        }
-        if (resp == NULL || resp[0] == '\0')
-            fprintf(stderr, "%d", ftp_last_code(s));
-        fputc('\n', stderr);
-    }
-}
-
-/* The one TLS configuration of this run, from --cacert / --insecure; NULL
- * after printing why. */
-ftp_tls_config *ftpx_tls_config(const ftpx_opts *o)
-{
-    ftp_tls_config *c = ftp_tls_config_new();
-    ftp_result r;
-
-    if (c == NULL) {
-        fprintf(stderr, "%s: ftp_tls_config_new failed (out of memory?)\n", o->prog);
-        return NULL;
-    }
-    if (o->cacert != NULL) {
-        r = ftp_tls_config_set_ca_file(c, o->cacert);
-        if (r != FTP_OK) {
-            /* No session, so no ftp_last_error: say what the file system says. */
-            int e = access(o->cacert, R_OK) != 0 ? errno : 0;
-            fprintf(stderr, "%s: --cacert '%s': %s%s%s\n", o->prog, o->cacert,
-                    ftp_result_name(r), e != 0 ? ": " : "", e != 0 ? strerror(e) : "");
-            goto fail;
-        }
-    }
-    if (o->insecure) {
-        r = ftp_tls_config_set_verify_peer(c, false);
-        if (r == FTP_OK)
-            r = ftp_tls_config_set_check_hostname(c, false);
-        if (r != FTP_OK) {
-            ftpx_report(o, NULL, "turning off the certificate checks", r);
-            goto fail;
-        }
-        fprintf(stderr,
-                "%s: warning: --insecure: the server's certificate and host name are not "
-                "checked: the connection is encrypted but not authenticated\n",
-                o->prog);
-    }
-    return c;
-
-fail:
-    ftp_tls_config_free(c);
-    return NULL;
-}
-
-/* The session's settings from the options (no connection yet). */
-static ftp_result configure(const ftpx_opts *o, ftp_session *s)
-{
-    uint64_t ms = (uint64_t)(o->timeout_s * 1000.0 + 0.5);
-    ftp_result r;
-
-    if (ms == 0 && o->timeout_s > 0.0)
-        ms = 1;
-    if ((r = ftp_set_timeout_ms(s, ms)) != FTP_OK) {
-        ftpx_report(o, s, "setting the timeout", r);
-        return r;
-    }
-    if ((r = ftp_set_pasv(s, !o->active)) != FTP_OK) {
-        ftpx_report(o, s, o->active ? "selecting active mode" : "selecting passive mode", r);
-        return r;
-    }
-    if (o->debug && (r = ftp_set_debuglevel(s, 1)) != FTP_OK) {
-        ftpx_report(o, s, "setting the debug level", r);
-        return r;
-    }
-    /* The tools use the URL's path themselves (ftp_url_path). */
-    if ((r = ftp_set_url_cwd(s, FTP_URL_CWD_NONE)) != FTP_OK) {
-        ftpx_report(o, s, "choosing how to use the URL's path", r);
-        return r;
-    }
-    /* $NETRC, else ~/.netrc (a missing one has no entries); neither HOME
-     * nor NETRC set: no netrc. */
-    if (getenv("NETRC") != NULL || getenv("HOME") != NULL) {
-        if ((r = ftp_set_netrc(s, NULL)) != FTP_OK) {
-            ftpx_report(o, s, "choosing the netrc file", r);
-            return r;
-        }
-    }
-    return FTP_OK;
-}
-
-ftp_session *ftpx_open(const ftpx_opts *o, const char *url, char **path, int *status)
-{
-    ftp_tls_config *c = NULL;
-    ftp_session *s;
-    char *rewritten = NULL;
-    ftp_result r;
-
-    *path = NULL;
-    *status = 1;
-    s = ftp_session_new();
-    if (s == NULL) {
-        fprintf(stderr, "%s: ftp_session_new failed (out of memory?)\n", o->prog);
-        return NULL;
-    }
-    if (configure(o, s) != FTP_OK)
-        goto fail;
-    if (ftpx_uses_tls(o, url) && (c = tls_config(o)) == NULL)
-        goto fail;
     /* --tls on an ftp:// URL: the same URL as ftpes://. */
-    if (o->tls && has_scheme(url, "ftp")) {
-        rewritten = ftpx_concat(o, "ftpes", url + 3);
-        if (rewritten == NULL)
-            goto fail;
-        url = rewritten;
-    }
-    /* Connect (every address of the name), secure (FTPS), log in (URL,
-     * netrc or anonymous; FTPS: then PBSZ 0, PROT P). Messages never show
-     * the URL: it may hold a password. */
-    r = ftp_connect_url(s, url, c);
-    if (r != FTP_OK) {
-        ftpx_report(o, s, "opening the URL", r);
-        if (r == FTP_ERROR_INVALID_ARGUMENT)
-            *status = 2; /* a malformed URL (or netrc file) */
-        goto fail;
-    }
-    *path = ftpx_concat(o, ftp_url_path(s), "");
-    if (*path == NULL)
-        goto fail;
-    ftp_tls_config_free(c);
-    free(rewritten);
-    return s;
-
-fail:
-    ftp_tls_config_free(c);
-    free(rewritten);
-    ftp_session_free(s);
-    return NULL;
-}
-
-void ftpx_close(ftp_session *s)
-{
-    if (s == NULL)
-        return;
-    /* A failed QUIT (server already gone, timeout...) changes nothing for
-     * the caller: the session is freed (and closed) either way. */
-    (void)ftp_quit(s);
-    ftp_session_free(s);
+    if (o->tls && has_scheme(url, "ftp"))
+        return ftpx_concat(o, "ftpes", url + 3);
+    return ftpx_concat(o, url, "");
 }
 
 /* ------------------------------------------------- whole-file options */
@@ -458,159 +288,4 @@ int ftpx_copy_option(void *ctx, const char *prog, int argc, char **argv, int *i)
         return 0;
     (*i)++;
     return 1;
-}
-
-/* ---------------------------------------------------------- progress */
-
-double ftpx_now_s(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        return 0.0;
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* "12.3 MiB" style, into buf. */
-void ftpx_human(char *buf, size_t len, double v)
-{
-    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-    size_t u = 0;
-    while (v >= 1024.0 && u + 1 < sizeof units / sizeof units[0]) {
-        v /= 1024.0;
-        u++;
-    }
-    if (u == 0)
-        snprintf(buf, len, "%.0f %s", v, units[u]);
-    else
-        snprintf(buf, len, "%.1f %s", v, units[u]);
-}
-
-/* "1:02:03" or "2:03" into buf. */
-static void clock_text(char *buf, size_t len, double seconds)
-{
-    unsigned long t = seconds > 0.0 && seconds < 3.6e7 ? (unsigned long)(seconds + 0.5) : 0;
-    if (t >= 3600)
-        snprintf(buf, len, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
-    else
-        snprintf(buf, len, "%lu:%02lu", t / 60, t % 60);
-}
-
-/* "name: 12.0 MiB / 40.0 MiB  30%  5.1 MiB/s  ETA 0:05". The rate counts
- * the bytes of this run only (not a resumed file's first part). */
-static void format_line(const ftpx_progress *p, double elapsed, char *line, size_t len)
-{
-    char done[32], total[32], rate[32], eta[32];
-    uint64_t moved = p->done > p->base ? p->done - p->base : 0;
-    double r = elapsed > 0.0 ? (double)moved / elapsed : 0.0;
-
-    ftpx_human(done, sizeof done, (double)p->done);
-    ftpx_human(rate, sizeof rate, r);
-    if (p->total >= 0) {
-        double pct = p->total > 0 ? 100.0 * (double)p->done / (double)p->total : 100.0;
-        double left = (double)p->total - (double)p->done;
-        if (pct > 100.0)
-            pct = 100.0;
-        ftpx_human(total, sizeof total, (double)p->total);
-        if (r > 0.0 && left > 0.0)
-            clock_text(eta, sizeof eta, left / r);
-        else
-            snprintf(eta, sizeof eta, "-");
-        snprintf(line, len, "%s: %s / %s  %3.0f%%  %s/s  ETA %s", p->label, done, total, pct,
-                 rate, eta);
-    } else {
-        snprintf(line, len, "%s: %s  %s/s", p->label, done, rate);
-    }
-}
-
-static void draw(ftpx_progress *p, double t)
-{
-    char line[512];
-    size_t n;
-
-    format_line(p, t - p->start, line, sizeof line);
-    n = strlen(line);
-    /* Blank what is left of a longer previous line. */
-    fprintf(stderr, "\r%s%*s", line, p->last_width > n ? (int)(p->last_width - n) : 0, "");
-    fflush(stderr);
-    p->last_width = n;
-    p->drawn = true;
-    p->last_draw = t;
-}
-
-/* Not a terminal: a plain line now and then, so that logs show progress. */
-static void plain_line(ftpx_progress *p, double t)
-{
-    char line[512];
-    format_line(p, t - p->start, line, sizeof line);
-    fprintf(stderr, "%s: %s\n", p->prog, line);
-    fflush(stderr);
-    p->last_draw = t;
-}
-
-void ftpx_progress_start(ftpx_progress *p, const char *prog, const char *label,
-                         int64_t total, bool quiet)
-{
-    memset(p, 0, sizeof *p);
-    p->prog = prog;
-    p->label = label;
-    p->total = total;
-    p->enabled = !quiet;
-    p->tty = isatty(STDERR_FILENO) == 1;
-    p->start = ftpx_now_s();
-    p->last_draw = p->start;
-}
-
-/* libftp's progress reports (ftp_set_progress_callback). */
-static int on_progress(void *userdata, const ftp_progress *r)
-{
-    ftpx_progress *p = userdata;
-    double t;
-
-    p->base = r->offset;
-    p->done = r->offset + r->bytes;
-    if (r->total >= 0)
-        p->total = r->total;
-    if (!p->enabled)
-        return 0;
-    t = ftpx_now_s();
-    if (p->tty) {
-        /* The first redraw after 0.1 s: tiny transfers print only their
-         * final line. */
-        if (t - p->last_draw >= 0.1)
-            draw(p, t);
-    } else if (t - p->last_draw >= FTPX_PLAIN_EVERY_S) {
-        plain_line(p, t);
-    }
-    return 0;
-}
-
-ftp_result ftpx_progress_attach(ftpx_progress *p, ftp_session *s)
-{
-    return ftp_set_progress_callback(s, on_progress, p, 100);
-}
-
-void ftpx_progress_end(ftpx_progress *p, bool ok)
-{
-    double t = ftpx_now_s();
-    double elapsed = t - p->start;
-
-    if (!p->enabled)
-        return;
-    if (p->tty) {
-        if (ok) {
-            draw(p, t);
-            fputc('\n', stderr);
-        } else if (p->drawn) {
-            fputc('\n', stderr);
-        }
-    } else if (ok) {
-        char done[32], rate[32];
-        uint64_t moved = p->done > p->base ? p->done - p->base : 0;
-        ftpx_human(done, sizeof done, (double)moved);
-        ftpx_human(rate, sizeof rate, elapsed > 0.0 ? (double)moved / elapsed : 0.0);
-        fprintf(stderr, "%s: %s: %llu bytes (%s) in %.2f s, %s/s\n", p->prog, p->label,
-                (unsigned long long)moved, done, elapsed, rate);
-    }
-    fflush(stderr);
-    p->drawn = false;
 }

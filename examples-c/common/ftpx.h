@@ -1,5 +1,5 @@
 /*
- * Shared helpers for the libftp C examples (ftp-get, ftp-put, ftp-ls): the
+ * Shared helpers for the libftp C examples (ftp-get, ftp-put, ftp-ls, ftp-mirror): the
  * command line (options, positional arguments, --help), opening a URL with
  * ftp_connect_url (options, FTPS, netrc), error report, close, and a
  * progress display on stderr.
@@ -87,7 +87,8 @@ int ftpx_parse_args(const ftpx_tool *t, int argc, char **argv, ftpx_opts *o,
                     const char **pos, int *npos);
 
 /* Checks the URL argument's scheme against the options (--cacert and
- * --insecure need FTPS).  Returns 0, or 2 after printing why. */
+ * --insecure need FTPS) and the options together (--active cannot go
+ * through --proxy).  Returns 0, or 2 after printing why. */
 int ftpx_check_url(const ftpx_opts *o, const char *url);
 
 /* Whether the session for url uses TLS (ftpes://, ftps:// or --tls). */
@@ -96,6 +97,11 @@ bool ftpx_uses_tls(const ftpx_opts *o, const char *url);
 /* A new malloc'ed string a + b ("RETR " + path...), or NULL after printing
  * "PROG: out of memory". */
 char *ftpx_concat(const ftpx_opts *o, const char *a, const char *b);
+
+/* The URL to hand to libftp: a malloc'ed copy of url, with --tls an
+ * ftp:// URL as ftpes:// (the only change: the scheme); NULL after
+ * printing "PROG: out of memory". */
+char *ftpx_session_url(const ftpx_opts *o, const char *url);
 
 /* ----------------------------------------------------------- session */
 
@@ -107,17 +113,19 @@ char *ftpx_concat(const ftpx_opts *o, const char *a, const char *b);
 void ftpx_report(const ftpx_opts *o, const ftp_session *s, const char *what, ftp_result r);
 
 /* Creates a session, applies the options (timeout, passive/active, debug,
- * the netrc file $NETRC or ~/.netrc), and opens url with ftp_connect_url
+ * --proxy with ftp_set_proxy, the netrc file $NETRC or ~/.netrc), and opens url with ftp_connect_url
  * (connect, TLS for ftpes:// / ftps:// / --tls with one ftp_tls_config
  * built from --cacert / --insecure, login, PBSZ 0 + PROT P on FTPS), without
  * changing directory: *path gets a malloc'ed copy of the URL's decoded path
  * (ftp_url_path: relative to the login directory, absolute when it starts
  * with '/').  Returns the session, or NULL after printing why with *status
- * the exit status (2 for a malformed URL, else 1; nothing left to free). */
+ * the exit status (2 for a malformed URL or --proxy URL, else 1; nothing
+ * left to free). */
 ftp_session *ftpx_open(const ftpx_opts *o, const char *url, char **path, int *status);
 
 /* A new TLS configuration from --cacert / --insecure (the caller frees
- * it), or NULL after printing why. */
+ * it), or NULL after printing why.  The --insecure warning is printed by
+ * the first call only. */
 ftp_tls_config *ftpx_tls_config(const ftpx_opts *o);
 
 /* Polite close: QUIT (its failure is ignored), then ftp_session_free.

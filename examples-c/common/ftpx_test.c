@@ -71,6 +71,14 @@ static void test_args(void)
     check(args(&o, pos, &n, "--tlsx", "a", NULL) == 2, "args: unknown option -> 2");
     check(args(&o, pos, &n, "a", "b", "c", NULL) == 2, "args: too many arguments -> 2");
     check(args(&o, pos, &n, "--timeout", "-1", NULL) == 2, "args: bad --timeout -> 2");
+    check(args(&o, pos, &n, "--proxy", "socks5h://p:1080", "a", NULL) == -1 && n == 1 &&
+              o.proxy != NULL && strcmp(o.proxy, "socks5h://p:1080") == 0,
+          "args: --proxy URL");
+    check(args(&o, pos, &n, "--proxy=http://p:3128", NULL) == -1 && o.proxy != NULL &&
+              strcmp(o.proxy, "http://p:3128") == 0,
+          "args: --proxy=URL");
+    check(args(&o, pos, &n, "--proxy=", "a", NULL) == 2, "args: empty --proxy -> 2");
+    check(args(&o, pos, &n, "a", "--proxy", NULL) == 2, "args: --proxy without a value -> 2");
 }
 
 /* --cacert / --insecure only with TLS (ftpes://, ftps:// or --tls). */
@@ -95,6 +103,29 @@ static void test_url_options(void)
     o.cacert = "ca.pem";
     check(ftpx_check_url(&o, "ftp://h/x") == 0 && ftpx_uses_tls(&o, "ftp://h/x"),
           "url: --tls --cacert on ftp://");
+    o.proxy = "socks5://p:1080";
+    check(ftpx_check_url(&o, "ftp://h/x") == 0, "url: --proxy in passive mode");
+    o.active = true;
+    check(ftpx_check_url(&o, "ftp://h/x") == 2, "url: --proxy with --active -> 2");
+}
+
+/* The URL handed to libftp: a copy, ftp:// as ftpes:// with --tls only. */
+static void test_session_url(void)
+{
+    ftpx_opts o;
+    char *u;
+
+    ftpx_opts_init(&o, "ftpx_test");
+    u = ftpx_session_url(&o, "ftp://u@h/a%20b");
+    check(u != NULL && strcmp(u, "ftp://u@h/a%20b") == 0, "session url: unchanged without --tls");
+    free(u);
+    o.tls = true;
+    u = ftpx_session_url(&o, "FTP://u@h/x");
+    check(u != NULL && strcmp(u, "ftpes://u@h/x") == 0, "session url: --tls makes ftp:// ftpes://");
+    free(u);
+    u = ftpx_session_url(&o, "ftps://h/x");
+    check(u != NULL && strcmp(u, "ftps://h/x") == 0, "session url: --tls leaves ftps://");
+    free(u);
 }
 
 /* A malformed URL fails in libftp before any connection: status 2. */
@@ -114,6 +145,10 @@ static void test_open_bad_url(void)
     o.tls = true;
     s = ftpx_open(&o, "ftp://h/a b", &path, &status);
     check(s == NULL && status == 2, "open: --tls with a bad ftp:// URL -> status 2");
+    o.tls = false;
+    o.proxy = "gopher://p:70";
+    s = ftpx_open(&o, "ftp://127.0.0.1:1/x", &path, &status);
+    check(s == NULL && status == 2 && path == NULL, "open: bad --proxy URL -> status 2");
 }
 
 int main(void)
@@ -133,6 +168,7 @@ int main(void)
 
     test_args();
     test_url_options();
+    test_session_url();
     test_open_bad_url();
 
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
