@@ -146,7 +146,8 @@ int main(int argc, char **argv)
                    "                     XSHA1, XMD5 or XCRC when the server has one, else\n"
                    "                     the size)\n"
                    "  -p, --create-dirs  create OUTFILE's missing directories\n"
-                   "  -n, --segments S   download in S parts at once over S connections\n",
+                   "  -n, --segments S   download in S parts at once over S connections (a\n"
+                   "                     pool: passive, no --proxy, no netrc: login from the URL)\n",
         .max_args = 2,
         .option = get_option,
         .option_ctx = &go,
