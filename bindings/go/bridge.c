@@ -20,6 +20,18 @@ static int ftpgo_mlsd_cb(void *userdata, const char *name, const ftp_fact *facts
   return ftpgoMLSD((uintptr_t)userdata, (char *)name, (ftp_fact *)facts, nfacts);
 }
 
+static int ftpgo_entry_cb(void *userdata, const ftp_entry *e) {
+  return ftpgoEntry((uintptr_t)userdata, (ftp_entry *)e);
+}
+
+static int ftpgo_progress_cb(void *userdata, const ftp_progress *p) {
+  return ftpgoProgress((uintptr_t)userdata, (ftp_progress *)p);
+}
+
+static int ftpgo_pool_progress_cb(void *userdata, const ftp_progress *p) {
+  return ftpgoPoolProgress((uintptr_t)userdata, (ftp_progress *)p);
+}
+
 static void ftpgo_debug_cb(void *userdata, const char *line) {
   ftpgoDebug((uintptr_t)userdata, (char *)line);
 }
@@ -55,4 +67,22 @@ enum ftp_result ftpgo_set_debug(ftp_session *s, uintptr_t h) {
     return ftp_set_debug_callback(s, NULL, NULL);
   }
   return ftp_set_debug_callback(s, ftpgo_debug_cb, (void *)h);
+}
+
+enum ftp_result ftpgo_list(ftp_session *s, const char *path, uintptr_t h) {
+  return ftp_list(s, path, ftpgo_entry_cb, (void *)h);
+}
+
+enum ftp_result ftpgo_set_progress(ftp_session *s, uintptr_t h, uint32_t interval_ms) {
+  if (h == 0) {
+    return ftp_set_progress_callback(s, NULL, NULL, 0);
+  }
+  return ftp_set_progress_callback(s, ftpgo_progress_cb, (void *)h, interval_ms);
+}
+
+enum ftp_result ftpgo_pool_set_progress(ftp_pool *p, uintptr_t h, uint32_t interval_ms) {
+  if (h == 0) {
+    return ftp_pool_set_progress_callback(p, NULL, NULL, 0);
+  }
+  return ftp_pool_set_progress_callback(p, ftpgo_pool_progress_cb, (void *)h, interval_ms);
 }

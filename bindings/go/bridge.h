@@ -18,5 +18,8 @@ enum ftp_result ftpgo_dir(ftp_session *s, const char *args, uintptr_t h);
 enum ftp_result ftpgo_nlst(ftp_session *s, const char *args, uintptr_t h);
 enum ftp_result ftpgo_mlsd(ftp_session *s, const char *path, uintptr_t h);
 enum ftp_result ftpgo_set_debug(ftp_session *s, uintptr_t h);
+enum ftp_result ftpgo_list(ftp_session *s, const char *path, uintptr_t h);
+enum ftp_result ftpgo_set_progress(ftp_session *s, uintptr_t h, uint32_t interval_ms);
+enum ftp_result ftpgo_pool_set_progress(ftp_pool *p, uintptr_t h, uint32_t interval_ms);
 
 #endif

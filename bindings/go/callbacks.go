@@ -28,7 +28,10 @@ type callState struct {
 	r        io.Reader                                        // Stor: where the data comes from
 	line     func(string) error                               // RetrLines, List, NameList
 	entry    func(name string, facts map[string]string) error // MLSD
+	listed   func(e *Entry) error                             // List (ftp_list)
+	progress *progressFilter                                  // DownloadFile, UploadFile
 	err      error                                            // the error that stopped the call
+	snap     *Error                                           // the call's error, read before a later setter cleared it
 	rErr     error                                            // a reader error to report at the next read
 	rEOF     bool                                             // the reader said io.EOF with data
 	panicked bool
@@ -162,12 +165,53 @@ func ftpgoMLSD(h C.uintptr_t, name *C.char, facts *C.ftp_fact, n C.size_t) (ret 
 	return 0
 }
 
+//export ftpgoEntry
+func ftpgoEntry(h C.uintptr_t, e *C.ftp_entry) (ret C.int) {
+	st := stateOf(h)
+	defer func() {
+		if v := recover(); v != nil {
+			st.recovered(v)
+			ret = 1
+		}
+	}()
+	if err := st.listed(entryFromC(e)); err != nil {
+		st.err = err
+		return 1
+	}
+	return 0
+}
+
+//export ftpgoProgress
+func ftpgoProgress(h C.uintptr_t, p *C.ftp_progress) (ret C.int) {
+	st := stateOf(h)
+	defer func() {
+		if v := recover(); v != nil {
+			st.recovered(v)
+			ret = 1
+		}
+	}()
+	if err := st.progress.report(progressFromC(p)); err != nil {
+		st.err = err
+		return 1
+	}
+	return 0
+}
+
 // debugSink receives a Conn's debug lines. The Conn's handle refers to it,
 // not to the Conn, so the handle does not keep the Conn alive.
 type debugSink struct {
 	w        io.Writer
 	panicked bool
 	panicV   any
+}
+
+// repanic raises again a panic recovered in a debug callback.
+func (d *debugSink) repanic() {
+	if d != nil && d.panicked {
+		v := d.panicV
+		d.panicked, d.panicV = false, nil
+		panic(v)
+	}
 }
 
 //export ftpgoDebug

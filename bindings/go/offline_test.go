@@ -26,7 +26,7 @@ func TestResultNames(t *testing.T) {
 		ftp.ErrInvalidArgument: "FTP_ERROR_INVALID_ARGUMENT", ftp.ErrState: "FTP_ERROR_STATE",
 		ftp.ErrCallback: "FTP_ERROR_CALLBACK", ftp.ErrEncoding: "FTP_ERROR_ENCODING",
 		ftp.ErrInternal: "FTP_ERROR_INTERNAL", ftp.ErrCancelled: "FTP_ERROR_CANCELLED",
-		ftp.ErrVerify: "FTP_ERROR_VERIFY",
+		ftp.ErrVerify:  "FTP_ERROR_VERIFY",
 		ftp.Result(99): "FTP_UNKNOWN_RESULT",
 	} {
 		if got := r.Name(); got != want {

@@ -1,6 +1,10 @@
 package ftp
 
+// #include "ftp.h"
+import "C"
+
 import (
+	"context"
 	"io"
 	"time"
 )
@@ -20,6 +24,26 @@ type dialConfig struct {
 	tls          *TLSConfig
 	useTLS       bool
 	implicit     bool
+	ctx          context.Context
+	// presets are further session settings (options of other files),
+	// applied in order before connecting.
+	presets []func(s *C.ftp_session) C.enum_ftp_result
+}
+
+func newDialConfig(opts []Option) dialConfig {
+	cfg := dialConfig{passive: true}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	return cfg
+}
+
+// WithContext bounds the dial with ctx (see DialContext). It does not
+// outlive the dial: the Conn's calls use Conn.WithContext.
+func WithContext(ctx context.Context) Option {
+	return func(c *dialConfig) { c.ctx = ctx }
 }
 
 // WithTimeout bounds the TCP connect, every wait for a reply, the data
@@ -91,6 +115,9 @@ func WithTLS(cfg *TLSConfig) Option {
 // WithImplicitTLS makes the connection implicit FTPS: TLS from the first
 // byte (the port defaults to 990). cfg as for WithTLS; its Implicit field
 // is ignored.
+//
+// Deprecated: set TLSConfig.Implicit and use WithTLS (or DialTLS), the one
+// way to ask for implicit FTPS (DialURL: the ftps:// scheme).
 func WithImplicitTLS(cfg *TLSConfig) Option {
 	return func(c *dialConfig) {
 		c.useTLS = true

@@ -151,11 +151,11 @@ func TestPyftpdStorRetrListings(t *testing.T) {
 	if err != nil || !contains(names, name) || !contains(names, "hello.txt") || !contains(names, "a b;c.txt") {
 		t.Fatalf("NameList: %q, %v", names, err)
 	}
-	lines, err := c.List("")
+	lines, err := c.ListLines("")
 	if err != nil || !anyHasSuffix(lines, " "+name) {
 		t.Fatalf("List: %q, %v", lines, err)
 	}
-	if _, err := c.List("nope-missing-dir"); err == nil {
+	if _, err := c.ListLines("nope-missing-dir"); err == nil {
 		t.Errorf("List of a missing path succeeded")
 	}
 

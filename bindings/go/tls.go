@@ -8,6 +8,7 @@ import "C"
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"unsafe"
 )
@@ -38,10 +39,25 @@ type TLSConfig struct {
 	InsecureSkipVerify bool
 	// SkipHostnameCheck accepts a valid certificate issued for another name.
 	SkipHostnameCheck bool
+	// CAPEM holds PEM CA certificates to trust (in memory), in addition
+	// to the system roots and CAFile/CAPath.
+	CAPEM []byte
+	// RootCAs are CA certificates to trust, in addition to the others.
+	// (An *x509.CertPool cannot be read back in Go 1.19: give the
+	// certificates, e.g. from x509.ParseCertificates, or CAPEM.)
+	RootCAs []*x509.Certificate
 	// ClientCert and ClientKey are PEM files of a client certificate chain
 	// and its private key, presented when both are set.
 	ClientCert string
 	ClientKey  string
+	// ClientCertPEM and ClientKeyPEM are the same in memory.
+	ClientCertPEM []byte
+	ClientKeyPEM  []byte
+	// Certificate is a client certificate chain and key as crypto/tls
+	// holds them (tls.X509KeyPair, tls.LoadX509KeyPair): its key must be
+	// an RSA, ECDSA or Ed25519 private key. Set at most one of
+	// Certificate, ClientCertPEM/ClientKeyPEM and ClientCert/ClientKey.
+	Certificate *tls.Certificate
 	// MinVersion and MaxVersion bound the TLS version: VersionTLS12 or
 	// VersionTLS13; 0 means the default (TLS 1.2 / the highest available).
 	MinVersion uint16
@@ -56,6 +72,10 @@ func (c *TLSConfig) clone() *TLSConfig {
 		return &TLSConfig{}
 	}
 	cp := *c
+	cp.CAPEM = append([]byte(nil), c.CAPEM...)
+	cp.RootCAs = append([]*x509.Certificate(nil), c.RootCAs...)
+	cp.ClientCertPEM = append([]byte(nil), c.ClientCertPEM...)
+	cp.ClientKeyPEM = append([]byte(nil), c.ClientKeyPEM...)
 	return &cp
 }
 
@@ -123,6 +143,9 @@ func (c *TLSConfig) newCConfig() (*C.ftp_tls_config, error) {
 		if err := set("cannot turn off the host name check", C.ftp_tls_config_set_check_hostname(cfg, false)); err != nil {
 			return nil, err
 		}
+	}
+	if err := c.setInMemory(cfg, set); err != nil {
+		return nil, err
 	}
 	if c.ClientCert != "" || c.ClientKey != "" {
 		if c.ClientCert == "" || c.ClientKey == "" {
