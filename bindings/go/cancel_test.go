@@ -1,0 +1,233 @@
+package ftp_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"libftp.dev/ftp"
+)
+
+// hangBound catches a hang; the latency itself is reported in the log.
+const hangBound = 5 * time.Second
+
+// slowWriter counts what it gets and sleeps on each write, so a 5 MiB
+// download lasts long enough to be interrupted; started is closed at the
+// first write.
+type slowWriter struct {
+	n       atomic.Int64
+	started chan struct{}
+}
+
+func newSlowWriter() *slowWriter { return &slowWriter{started: make(chan struct{})} }
+
+func (w *slowWriter) Write(p []byte) (int, error) {
+	if w.n.Add(int64(len(p))) == int64(len(p)) {
+		close(w.started)
+	}
+	time.Sleep(5 * time.Millisecond)
+	return len(p), nil
+}
+
+// interrupt runs call in a goroutine, calls stop once it is transferring,
+// and returns call's error and the time from stop to its return.
+func interrupt(t *testing.T, w *slowWriter, call func() error, stop func()) (error, time.Duration) {
+	t.Helper()
+	errc := make(chan error, 1)
+	go func() { errc <- call() }()
+	select {
+	case <-w.started:
+	case err := <-errc:
+		t.Fatalf("the call ended before it could be interrupted: %v", err)
+	case <-time.After(hangBound):
+		t.Fatal("the transfer did not start")
+	}
+	start := time.Now()
+	stop()
+	select {
+	case err := <-errc:
+		return err, time.Since(start)
+	case <-time.After(hangBound):
+		t.Fatalf("the call did not return within %v of the interruption", hangBound)
+	}
+	return nil, 0
+}
+
+func wantHello(t *testing.T, c *ftp.Conn, path string) {
+	t.Helper()
+	var b bytes.Buffer
+	if err := c.Retr(path, &b); err != nil || b.String() != "hello world\n" {
+		t.Fatalf("Retr %s afterwards: %q, %v", path, b.String(), err)
+	}
+}
+
+func TestPyftpdCancelRetrByContext(t *testing.T) {
+	srv := needServer(t, "PYFTPD")
+	c := login(t, srv)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := newSlowWriter()
+	err, took := interrupt(t, w, func() error { return c.WithContext(ctx).Retr("big.bin", w) }, cancel)
+	t.Logf("Retr returned %v after the cancel (%d of 5242880 bytes received)", took, w.n.Load())
+	var fe *ftp.Error
+	if !errors.Is(err, context.Canceled) || !errors.As(err, &fe) || fe.Code != ftp.ErrCancelled {
+		t.Fatalf("Retr cancelled: %v, want ErrCancelled matching context.Canceled", err)
+	}
+	if w.n.Load() >= 5242880 {
+		t.Fatal("the whole file came through: nothing was cancelled")
+	}
+	// the Conn is in step with the server: the next calls work
+	if pwd, err := c.Pwd(); err != nil || pwd != "/" {
+		t.Fatalf("Pwd after the cancel: %q, %v", pwd, err)
+	}
+	wantHello(t, c, "hello.txt")
+	// a call on the cancelled context fails at once, sending nothing
+	if _, err := c.WithContext(ctx).Pwd(); !errors.Is(err, context.Canceled) || !errors.Is(err, ftp.ErrCancelled) {
+		t.Fatalf("Pwd on a done context: %v", err)
+	}
+	wantHello(t, c, "hello.txt")
+}
+
+func TestPyftpdCloseInterruptsRetr(t *testing.T) {
+	srv := needServer(t, "PYFTPD")
+	before := ftp.LiveHandles()
+	c := login(t, srv)
+	w := newSlowWriter()
+	var closeErr error
+	err, took := interrupt(t, w, func() error { return c.Retr("big.bin", w) }, func() { closeErr = c.Close() })
+	t.Logf("Retr returned %v after Close from another goroutine", took)
+	if closeErr != nil {
+		t.Fatalf("Close during Retr: %v", closeErr)
+	}
+	if !errors.Is(err, net.ErrClosed) || !errors.Is(err, ftp.ErrCancelled) {
+		t.Fatalf("Retr interrupted by Close: %v, want ErrCancelled matching net.ErrClosed", err)
+	}
+	if _, err := c.Pwd(); !errors.Is(err, net.ErrClosed) || !errors.Is(err, ftp.ErrState) {
+		t.Fatalf("Pwd on the closed Conn: %v, want net.ErrClosed", err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if n := ftp.LiveHandles(); n != before {
+		t.Fatalf("native handles: %d before, %d after Close", before, n)
+	}
+}
+
+// A server that stops sending mid-transfer: without a session timeout the
+// call would wait forever; the context's deadline ends it.
+func TestDeadlineOnStalledTransfer(t *testing.T) {
+	srv := newStallServer(t, 1000)
+	before := ftp.LiveHandles()
+	c, err := ftp.Dial(srv.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login("u", "p"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	var got bytes.Buffer
+	start := time.Now()
+	err = c.WithContext(ctx).Retr("stuck.bin", &got)
+	took := time.Since(start)
+	t.Logf("Retr on a stalled server returned after %v (deadline 300ms)", took)
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, ftp.ErrCancelled) || took > hangBound {
+		t.Fatalf("Retr past the deadline: %v after %v", err, took)
+	}
+	if got.Len() != 1000 {
+		t.Fatalf("received %d bytes before the stall, want 1000", got.Len())
+	}
+	// the owed 426 is read first; the Conn goes on
+	if pwd, err := c.Pwd(); err != nil || pwd != "/" {
+		t.Fatalf("Pwd after the cancelled Retr: %q, %v", pwd, err)
+	}
+	// the same with a stream: Read is bounded by the context
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel2()
+	r, err := c.WithContext(ctx2).RetrReader("stuck.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := io.Copy(io.Discard, r)
+	if !errors.Is(err, context.DeadlineExceeded) || n != 1000 {
+		t.Fatalf("reading a stalled stream: %d bytes, %v", n, err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatalf("Close of the cancelled stream: %v", err)
+	}
+	if _, err := c.Pwd(); err != nil {
+		t.Fatalf("Pwd after the cancelled stream: %v", err)
+	}
+	c.Close()
+	if n := ftp.LiveHandles(); n != before {
+		t.Fatalf("native handles: %d before, %d after", before, n)
+	}
+}
+
+func TestDialContextDeadline(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() { // accept, never greet
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+		}
+	}()
+	before := ftp.LiveHandles()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	c, err := ftp.DialContext(ctx, ln.Addr().String())
+	took := time.Since(start)
+	t.Logf("DialContext to a silent server returned after %v (deadline 200ms)", took)
+	if err == nil {
+		c.Close()
+		t.Fatal("DialContext to a silent server succeeded")
+	}
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, ftp.ErrCancelled) || took > hangBound {
+		t.Fatalf("DialContext: %v after %v", err, took)
+	}
+	if n := ftp.LiveHandles(); n != before {
+		t.Fatalf("native handles: %d before, %d after a failed dial", before, n)
+	}
+	// a context done before the dial: nothing is attempted
+	if _, err := ftp.DialContext(ctx, ln.Addr().String()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("DialContext on a done context: %v", err)
+	}
+}
+
+// Close from inside a callback of the running call ends it, too.
+func TestPyftpdCloseFromCallback(t *testing.T) {
+	srv := needServer(t, "PYFTPD")
+	before := ftp.LiveHandles()
+	c := login(t, srv)
+	n := 0
+	err := c.Retr("big.bin", writerFunc(func(p []byte) (int, error) {
+		n++
+		if n == 1 {
+			if err := c.Close(); err != nil {
+				t.Errorf("Close inside the writer: %v", err)
+			}
+		}
+		return len(p), nil
+	}))
+	if !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("Retr closed from its writer: %v", err)
+	}
+	if n := ftp.LiveHandles(); n != before {
+		t.Fatalf("native handles: %d before, %d after", before, n)
+	}
+}
