@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"runtime"
 	"runtime/cgo"
-	"strings"
 	"sync"
 )
 
@@ -40,18 +39,6 @@ type poolCall struct {
 // samePath matches the transfers of one remote file.
 func samePath(remote string) func(string) bool {
 	return func(p string) bool { return p == remote }
-}
-
-// underDir matches the transfers of files below dir ("" or ".": all).
-func underDir(dir string) func(string) bool {
-	dir = strings.TrimSuffix(strings.TrimPrefix(dir, "./"), "/")
-	if dir == "" || dir == "." {
-		return func(string) bool { return true }
-	}
-	return func(p string) bool {
-		p = strings.TrimPrefix(p, "./")
-		return p == dir || strings.HasPrefix(p, dir+"/")
-	}
 }
 
 var errPanicked = errors.New("ftp: the progress function panicked")

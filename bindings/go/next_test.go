@@ -1,0 +1,113 @@
+//go:build libftp_next
+
+// Tests of url.go and mirror.go: built with the tag libftp_next until
+// libftp declares ftp_connect_url, ftp_set_netrc and ftp_pool_mirror;
+// then drop the tag.
+
+package ftp_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"libftp.dev/ftp"
+)
+
+func TestPyftpdDialURL(t *testing.T) {
+	srv := needServer(t, "PYFTPD")
+	c, err := ftp.DialURL(strings.TrimSuffix(poolURL("ftp", srv), "/")+"/subdir", ftp.WithTimeout(testTimeout))
+	if err != nil {
+		t.Fatalf("DialURL: %v", err)
+	}
+	defer c.Close()
+	if pwd, err := c.Pwd(); err != nil || pwd != "/subdir" {
+		t.Fatalf("Pwd after DialURL: %q, %v", pwd, err)
+	}
+	var b bytes.Buffer
+	if err := c.Retr("nested.txt", &b); err != nil || b.String() != "nested file\n" {
+		t.Fatalf("Retr: %q, %v", b.String(), err)
+	}
+	_, err = ftp.DialURL(poolURL("ftps", srv), ftp.WithTLS(&ftp.TLSConfig{Implicit: true}))
+	if !errors.Is(err, ftp.ErrInvalidArgument) {
+		t.Fatalf("DialURL with TLSConfig.Implicit: %v", err)
+	}
+}
+
+func TestPyftpdsDialURLExplicitTLS(t *testing.T) {
+	srv := needServer(t, "PYFTPDS")
+	ca, err := os.ReadFile(srv.cafile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ftp.DialURL(poolURL("ftpes", srv), ftp.WithTLS(&ftp.TLSConfig{CAPEM: ca}), ftp.WithTimeout(testTimeout))
+	if err != nil {
+		t.Fatalf("DialURL ftpes: %v", err)
+	}
+	defer c.Close()
+	wantHello(t, c, "hello.txt")
+}
+
+func TestPyftpdDialURLNetrc(t *testing.T) {
+	srv := needServer(t, "PYFTPD")
+	host := strings.Split(srv.addr, ":")[0]
+	netrc := filepath.Join(t.TempDir(), "netrc")
+	if err := os.WriteFile(netrc, []byte("machine "+host+" login "+srv.user+" password "+srv.pass+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := ftp.DialURL("ftp://"+srv.addr+"/", ftp.WithNetrc(netrc), ftp.WithTimeout(testTimeout))
+	if err != nil {
+		t.Fatalf("DialURL with netrc: %v", err)
+	}
+	defer c.Close()
+	// anonymous may not write on pyftpdlib: an upload proves the netrc login
+	name := uniqueName(t, ".netrc")
+	t.Cleanup(func() { os.Remove(filepath.Join(srv.root, name)) })
+	if err := c.Stor(name, strings.NewReader("netrc\n")); err != nil {
+		t.Fatalf("Stor as the netrc user: %v", err)
+	}
+}
+
+func TestPyftpdPoolMirror(t *testing.T) {
+	srv := needServer(t, "PYFTPD")
+	p, err := ftp.NewPool(poolURL("ftp", srv), nil, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	local := t.TempDir()
+	rep, err := p.Mirror(ftp.MirrorDownload, "subdir", local)
+	if err != nil || rep.FilesCopied != 1 || rep.FilesFailed != 0 {
+		t.Fatalf("Mirror download: %+v, %v", rep, err)
+	}
+	if b := readDisk(t, filepath.Join(local, "nested.txt")); string(b) != "nested file\n" {
+		t.Fatalf("mirrored nested.txt: %q", b)
+	}
+	rep, err = p.Mirror(ftp.MirrorDownload, "subdir", local, ftp.MirrorNewer())
+	if err != nil || rep.FilesCopied != 0 || rep.FilesSkipped != 1 {
+		t.Fatalf("Mirror again with MirrorNewer: %+v, %v", rep, err)
+	}
+	up := t.TempDir()
+	data := randomBytes(300000, 9)
+	if err := os.MkdirAll(filepath.Join(up, "a"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(up, "one.bin"), data, 0o644)
+	os.WriteFile(filepath.Join(up, "a", "two.txt"), []byte("two\n"), 0o644)
+	remote := uniqueName(t, ".mirror")
+	t.Cleanup(func() { os.RemoveAll(filepath.Join(srv.root, remote)) })
+	rep, err = p.Mirror(ftp.MirrorUpload, remote, up)
+	if err != nil || rep.FilesCopied != 2 || rep.Bytes != uint64(len(data)+4) {
+		t.Fatalf("Mirror upload: %+v, %v", rep, err)
+	}
+	if !bytes.Equal(readDisk(t, filepath.Join(srv.root, remote, "one.bin")), data) ||
+		string(readDisk(t, filepath.Join(srv.root, remote, "a", "two.txt"))) != "two\n" {
+		t.Fatal("mirrored upload differs")
+	}
+	if _, err := p.Mirror(ftp.Direction(7), remote, up); !errors.Is(err, ftp.ErrInvalidArgument) {
+		t.Fatalf("Mirror with a bad direction: %v", err)
+	}
+}

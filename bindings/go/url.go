@@ -1,0 +1,101 @@
+//go:build libftp_next
+
+// DialURL, netrc, proxies and the connect timeout, over ftp_connect_url,
+// ftp_set_netrc, ftp_set_proxy and ftp_set_connect_timeout_ms (issue 11).
+// Built only with the tag libftp_next until libftp's header declares
+// them; then drop the tag.
+
+package ftp
+
+/*
+#include <stdlib.h>
+#include "ftp.h"
+*/
+import "C"
+
+import (
+	"strings"
+	"time"
+)
+
+// DialURL connects, secures, logs in and changes directory as url says:
+// "ftp://[user[:password]@]host[:port][/path]" (plain), "ftpes://..."
+// (explicit FTPS: AUTH TLS, port 21) or "ftps://..." (implicit FTPS, port
+// 990), percent-escapes decoded, IPv6 literals in brackets. Without
+// credentials in the URL the netrc file is asked (see WithNetrc), else the
+// login is anonymous. All the addresses of the host are tried (Happy
+// Eyeballs). FTPS logins also protect the data connections (PBSZ 0 + PROT
+// P).
+//
+// Options as for Dial: WithTLS(cfg) gives the TLS settings of ftps and
+// ftpes URLs (nil or absent: system roots and host name check); the
+// scheme alone says whether TLS is implicit, so a cfg with Implicit set is
+// refused (ErrInvalidArgument). WithContext bounds the whole dial.
+func DialURL(url string, opts ...Option) (*Conn, error) {
+	cfg := newDialConfig(opts)
+	op := "dial " + redactURL(url)
+	if cfg.implicit {
+		return nil, &Error{Op: op, Code: ErrInvalidArgument,
+			Message: "DialURL: the scheme says how to use TLS (ftps:// is implicit FTPS); do not set TLSConfig.Implicit"}
+	}
+	curl, err := cString(op, url)
+	if err != nil {
+		return nil, err
+	}
+	defer free(curl)
+	var ccfg *C.ftp_tls_config
+	if cfg.useTLS {
+		if ccfg, err = cfg.tls.newCConfig(); err != nil {
+			return nil, err
+		}
+		defer C.ftp_tls_config_free(ccfg)
+	}
+	return dial(op, &cfg, nil, func(s *C.ftp_session) C.enum_ftp_result {
+		return C.ftp_connect_url(s, curl, ccfg)
+	})
+}
+
+// withCString is a session setting taking a string ("" gives NULL).
+func withCString(v string, f func(s *C.ftp_session, v *C.char) C.enum_ftp_result) Option {
+	return func(c *dialConfig) {
+		c.presets = append(c.presets, func(s *C.ftp_session) C.enum_ftp_result {
+			if strings.IndexByte(v, 0) >= 0 {
+				return C.FTP_ERROR_INVALID_ARGUMENT
+			}
+			var cv *C.char
+			if v != "" {
+				cv = C.CString(v)
+				defer free(cv)
+			}
+			return f(s, cv)
+		})
+	}
+}
+
+// WithNetrc names the netrc file that gives the credentials of a DialURL
+// without them ("" = $NETRC, else ~/.netrc), with Python's netrc rules
+// (machine, default, login, account, password; macdef skipped).
+func WithNetrc(path string) Option {
+	return withCString(path, func(s *C.ftp_session, v *C.char) C.enum_ftp_result { return C.ftp_set_netrc(s, v) })
+}
+
+// WithProxy sends the control and data connections through a proxy:
+// "socks5://[user:pass@]host:port" (names resolved here),
+// "socks5h://..." (resolved by the proxy) or "http://[user:pass@]host:port"
+// (CONNECT). Passive mode only.
+func WithProxy(proxyURL string) Option {
+	return withCString(proxyURL, func(s *C.ftp_session, v *C.char) C.enum_ftp_result { return C.ftp_set_proxy(s, v) })
+}
+
+// WithConnectTimeout bounds each TCP connect (0: the WithTimeout value).
+func WithConnectTimeout(d time.Duration) Option {
+	return func(c *dialConfig) {
+		c.presets = append(c.presets, func(s *C.ftp_session) C.enum_ftp_result {
+			ms := d.Milliseconds()
+			if d > 0 && ms == 0 {
+				ms = 1
+			}
+			return C.ftp_set_connect_timeout_ms(s, C.uint64_t(ms))
+		})
+	}
+}
