@@ -15,6 +15,15 @@
 // connections too (PBSZ 0 + PROT P; ProtC before Login keeps them clear).
 // Certificates and host names are verified by default (TLSConfig).
 //
+// # Contexts and cancellation
+//
+// DialContext (or the option WithContext) bounds a dial; c.WithContext(ctx)
+// and p.WithContext(ctx) give copies of a Conn or Pool whose calls follow
+// ctx. When ctx is done the running call returns within about 100 ms
+// (libftp's ftp_session_cancel) with an error matching ctx.Err() through
+// errors.Is, and the Conn stays usable. Close may come from any goroutine
+// and interrupts the running call (net.ErrClosed).
+//
 // # Errors
 //
 // Failed operations return an *Error: Code is the class of the failure
@@ -29,8 +38,9 @@
 //
 // A Conn is not safe for concurrent use: one call at a time (a call that
 // overlaps another on the same Conn fails with ErrState instead of
-// waiting). Different Conns are independent. Close (or Quit) releases the
-// libftp session; a finalizer releases a forgotten one.
+// waiting; Close is the exception). Different Conns are independent; a
+// Pool is safe for concurrent use. Close (or Quit) releases the libftp
+// session; a finalizer releases a forgotten one.
 //
 // Writers, readers and callback functions run on the calling goroutine,
 // during the call. They must not call methods of the same Conn (ErrState),
