@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -34,14 +36,15 @@ func (w *slowWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// interrupt runs call in a goroutine, calls stop once it is transferring,
-// and returns call's error and the time from stop to its return.
-func interrupt(t *testing.T, w *slowWriter, call func() error, stop func()) (error, time.Duration) {
+// interrupt runs call in a goroutine, calls stop once it is transferring
+// (started is closed), and returns call's error and the time from stop to
+// its return.
+func interrupt(t *testing.T, started <-chan struct{}, call func() error, stop func()) (error, time.Duration) {
 	t.Helper()
 	errc := make(chan error, 1)
 	go func() { errc <- call() }()
 	select {
-	case <-w.started:
+	case <-started:
 	case err := <-errc:
 		t.Fatalf("the call ended before it could be interrupted: %v", err)
 	case <-time.After(hangBound):
@@ -72,7 +75,7 @@ func TestPyftpdCancelRetrByContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	w := newSlowWriter()
-	err, took := interrupt(t, w, func() error { return c.WithContext(ctx).Retr("big.bin", w) }, cancel)
+	err, took := interrupt(t, w.started, func() error { return c.WithContext(ctx).Retr("big.bin", w) }, cancel)
 	t.Logf("Retr returned %v after the cancel (%d of 5242880 bytes received)", took, w.n.Load())
 	var fe *ftp.Error
 	if !errors.Is(err, context.Canceled) || !errors.As(err, &fe) || fe.Code != ftp.ErrCancelled {
@@ -99,7 +102,7 @@ func TestPyftpdCloseInterruptsRetr(t *testing.T) {
 	c := login(t, srv)
 	w := newSlowWriter()
 	var closeErr error
-	err, took := interrupt(t, w, func() error { return c.Retr("big.bin", w) }, func() { closeErr = c.Close() })
+	err, took := interrupt(t, w.started, func() error { return c.Retr("big.bin", w) }, func() { closeErr = c.Close() })
 	t.Logf("Retr returned %v after Close from another goroutine", took)
 	if closeErr != nil {
 		t.Fatalf("Close during Retr: %v", closeErr)
@@ -230,4 +233,91 @@ func TestPyftpdCloseFromCallback(t *testing.T) {
 	if n := ftp.LiveHandles(); n != before {
 		t.Fatalf("native handles: %d before, %d after", before, n)
 	}
+}
+
+// slowReader gives size bytes in small reads, sleeping on each.
+type slowReader struct {
+	left    int
+	started chan struct{}
+}
+
+func (r *slowReader) Read(p []byte) (int, error) {
+	if r.left == 0 {
+		return 0, io.EOF
+	}
+	select {
+	case <-r.started:
+	default:
+		close(r.started)
+	}
+	time.Sleep(5 * time.Millisecond)
+	n := len(p)
+	if n > 4096 {
+		n = 4096
+	}
+	if n > r.left {
+		n = r.left
+	}
+	for i := range p[:n] {
+		p[i] = 'u'
+	}
+	r.left -= n
+	return n, nil
+}
+
+func TestPyftpdCancelStor(t *testing.T) {
+	srv := needServer(t, "PYFTPD")
+	c := login(t, srv)
+	name := uniqueName(t, ".cancelled")
+	t.Cleanup(func() { os.Remove(filepath.Join(srv.root, name)) })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := &slowReader{left: 5 << 20, started: make(chan struct{})}
+	err, took := interrupt(t, r.started, func() error { return c.WithContext(ctx).Stor(name, r) }, cancel)
+	t.Logf("Stor returned %v after the cancel (%d bytes left unsent)", took, r.left)
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, ftp.ErrCancelled) || r.left == 0 {
+		t.Fatalf("Stor cancelled: %v (%d bytes left)", err, r.left)
+	}
+	if err := c.Delete(name); err != nil { // the server keeps the part it got
+		t.Fatalf("Delete of the partial upload: %v", err)
+	}
+	wantHello(t, c, "hello.txt")
+}
+
+// On a server that demands TLS session reuse for data connections, a
+// protected transfer cancelled mid-way leaves the next one working.
+func TestVsftpdsCancelTLSTransfer(t *testing.T) {
+	srv := needServer(t, "VSFTPDS")
+	c, err := ftp.DialTLS(srv.addr, &ftp.TLSConfig{CAFile: os.Getenv("FTP_TEST_TLS_CAFILE")}, ftp.WithTimeout(testTimeout))
+	if err != nil {
+		t.Fatalf("DialTLS: %v", err)
+	}
+	defer c.Close()
+	if err := c.Login("anonymous", ""); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := newSlowWriter()
+	err, took := interrupt(t, w.started, func() error { return c.WithContext(ctx).Retr("pub/big.bin", w) }, cancel)
+	t.Logf("protected Retr returned %v after the cancel", took)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Retr cancelled: %v", err)
+	}
+	wantHello(t, c, "pub/hello.txt")
+}
+
+// Implicit FTPS is asked one way with Dial: TLSConfig.Implicit.
+func TestVsftpdiImplicitTLS(t *testing.T) {
+	srv := needServer(t, "VSFTPDI")
+	c, err := ftp.DialTLS(srv.addr, &ftp.TLSConfig{CAFile: os.Getenv("FTP_TEST_TLS_CAFILE"), Implicit: true},
+		ftp.WithTimeout(testTimeout))
+	if err != nil {
+		t.Fatalf("DialTLS implicit: %v", err)
+	}
+	defer c.Close()
+	if err := c.Login("anonymous", ""); err != nil {
+		t.Fatal(err)
+	}
+	wantHello(t, c, "pub/hello.txt")
 }
