@@ -321,3 +321,32 @@ func TestVsftpdiImplicitTLS(t *testing.T) {
 	}
 	wantHello(t, c, "pub/hello.txt")
 }
+
+// Close at any moment of a call (before it starts, during it, as it ends)
+// gives either the call's normal result or net.ErrClosed, and frees the
+// session once.
+func TestPyftpdCloseRaces(t *testing.T) {
+	srv := needServer(t, "PYFTPD")
+	before := ftp.LiveHandles()
+	for i := 0; i < 20; i++ {
+		c := login(t, srv)
+		errc := make(chan error, 1)
+		var got bytes.Buffer
+		go func() { errc <- c.Retr("lines.txt", &got) }()
+		time.Sleep(time.Duration(i%5) * time.Millisecond)
+		go c.Close()
+		c.Close()
+		if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
+			t.Fatalf("round %d: Retr: %v", i, err)
+		} else if err == nil && !bytes.HasPrefix(got.Bytes(), []byte("first line\n")) {
+			t.Fatalf("round %d: Retr gave %q", i, got.String())
+		}
+	}
+	deadline := time.Now().Add(hangBound)
+	for ftp.LiveHandles() != before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond) // the second Close's goroutine may still run
+	}
+	if n := ftp.LiveHandles(); n != before {
+		t.Fatalf("native handles: %d before, %d after", before, n)
+	}
+}

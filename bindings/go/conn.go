@@ -126,6 +126,9 @@ func ctxErr(op string, ctx context.Context) error {
 // while f runs, turns f's result into an error, releases the session, and
 // raises again a panic recovered in a callback of the call.
 func (c *Conn) do(op string, st *callState, f func(s *C.ftp_session) C.enum_ftp_result) error {
+	if c == nil {
+		return errClosed(op)
+	}
 	k := c.k
 	if err := k.acquire(op); err != nil {
 		return err

@@ -155,3 +155,21 @@ func TestBadArguments(t *testing.T) {
 		t.Errorf("missing CA file: %v", err)
 	}
 }
+
+// A nil or zero Conn refuses calls with net.ErrClosed instead of crashing.
+func TestNilConn(t *testing.T) {
+	var c *ftp.Conn
+	if _, err := c.Pwd(); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("Pwd on a nil Conn: %v", err)
+	}
+	if _, err := c.RetrReader("x"); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("RetrReader on a nil Conn: %v", err)
+	}
+	if err := c.Close(); err != nil {
+		t.Errorf("Close on a nil Conn: %v", err)
+	}
+	var z ftp.Conn
+	if err := z.Noop(); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("Noop on a zero Conn: %v", err)
+	}
+}

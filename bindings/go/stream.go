@@ -65,6 +65,9 @@ func (c *Conn) openStream(cmd string, rest int64, upload bool) (*stream, error) 
 	defer free(ccmd)
 	typeI := C.CString("TYPE I")
 	defer free(typeI)
+	if c == nil {
+		return nil, errClosed(cmd)
+	}
 	k := c.k
 	if err := k.acquire(cmd); err != nil {
 		return nil, err
