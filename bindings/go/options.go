@@ -6,6 +6,7 @@ import "C"
 import (
 	"context"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -123,5 +124,22 @@ func WithImplicitTLS(cfg *TLSConfig) Option {
 		c.useTLS = true
 		c.tls = cfg.clone()
 		c.implicit = true
+	}
+}
+
+// withCString is a session setting taking a string ("" gives NULL).
+func withCString(v string, f func(s *C.ftp_session, v *C.char) C.enum_ftp_result) Option {
+	return func(c *dialConfig) {
+		c.presets = append(c.presets, func(s *C.ftp_session) C.enum_ftp_result {
+			if strings.IndexByte(v, 0) >= 0 {
+				return C.FTP_ERROR_INVALID_ARGUMENT
+			}
+			var cv *C.char
+			if v != "" {
+				cv = C.CString(v)
+				defer free(cv)
+			}
+			return f(s, cv)
+		})
 	}
 }

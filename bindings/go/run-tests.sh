@@ -56,10 +56,10 @@ echo "== go build ./..."
 go build ./...
 # url.go, mirror.go and next_test.go (build tag libftp_next) use C functions
 # of the contract that other branches add (ftp_connect_url, ftp_set_netrc,
-# ftp_set_proxy, ftp_set_connect_timeout_ms, ftp_pool_mirror). Once the
+# ftp_set_connect_timeout_ms, ftp_pool_mirror). Once the
 # header declares them all, they are built and tested; until then they are
 # only type-checked against the header plus testdata/libftp_next.h.
-next_funcs="ftp_connect_url ftp_set_netrc ftp_set_proxy ftp_set_connect_timeout_ms ftp_pool_mirror"
+next_funcs="ftp_connect_url ftp_set_netrc ftp_set_connect_timeout_ms ftp_pool_mirror"
 tags=""
 missing=""
 for f in $next_funcs; do

@@ -1,7 +1,7 @@
 //go:build libftp_next
 
-// DialURL, netrc, proxies and the connect timeout, over ftp_connect_url,
-// ftp_set_netrc, ftp_set_proxy and ftp_set_connect_timeout_ms (issue 11).
+// DialURL, netrc and the connect timeout, over ftp_connect_url,
+// ftp_set_netrc and ftp_set_connect_timeout_ms (issue 11).
 // Built only with the tag libftp_next until libftp's header declares
 // them; then drop the tag.
 
@@ -14,7 +14,6 @@ package ftp
 import "C"
 
 import (
-	"strings"
 	"time"
 )
 
@@ -55,36 +54,11 @@ func DialURL(url string, opts ...Option) (*Conn, error) {
 	})
 }
 
-// withCString is a session setting taking a string ("" gives NULL).
-func withCString(v string, f func(s *C.ftp_session, v *C.char) C.enum_ftp_result) Option {
-	return func(c *dialConfig) {
-		c.presets = append(c.presets, func(s *C.ftp_session) C.enum_ftp_result {
-			if strings.IndexByte(v, 0) >= 0 {
-				return C.FTP_ERROR_INVALID_ARGUMENT
-			}
-			var cv *C.char
-			if v != "" {
-				cv = C.CString(v)
-				defer free(cv)
-			}
-			return f(s, cv)
-		})
-	}
-}
-
 // WithNetrc names the netrc file that gives the credentials of a DialURL
 // without them ("" = $NETRC, else ~/.netrc), with Python's netrc rules
 // (machine, default, login, account, password; macdef skipped).
 func WithNetrc(path string) Option {
 	return withCString(path, func(s *C.ftp_session, v *C.char) C.enum_ftp_result { return C.ftp_set_netrc(s, v) })
-}
-
-// WithProxy sends the control and data connections through a proxy:
-// "socks5://[user:pass@]host:port" (names resolved here),
-// "socks5h://..." (resolved by the proxy) or "http://[user:pass@]host:port"
-// (CONNECT). Passive mode only.
-func WithProxy(proxyURL string) Option {
-	return withCString(proxyURL, func(s *C.ftp_session, v *C.char) C.enum_ftp_result { return C.ftp_set_proxy(s, v) })
 }
 
 // WithConnectTimeout bounds each TCP connect (0: the WithTimeout value).

@@ -15,5 +15,4 @@ enum ftp_result ftp_pool_mirror(ftp_pool *p, int direction, const char *remote_d
                                 const char *local_dir, unsigned flags, ftp_mirror_report *report);
 enum ftp_result ftp_connect_url(ftp_session *s, const char *url, const ftp_tls_config *tls);
 enum ftp_result ftp_set_netrc(ftp_session *s, const char *path);
-enum ftp_result ftp_set_proxy(ftp_session *s, const char *proxy_url);
 enum ftp_result ftp_set_connect_timeout_ms(ftp_session *s, uint64_t ms);

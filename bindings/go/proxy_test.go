@@ -1,8 +1,5 @@
-//go:build libftp_next
-
 // WithProxy through a minimal SOCKS5 proxy (RFC 1928, no authentication,
-// CONNECT only) that records where each connection went. Built with the
-// tag libftp_next until ftp_set_proxy is in ftp.h.
+// CONNECT only) that records where each connection went.
 
 package ftp_test
 
