@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"libftp.dev/ftp"
 )
@@ -59,6 +60,13 @@ func TestPyftpdDownloadUploadFile(t *testing.T) {
 	}
 	if !bytes.Equal(readDisk(t, local), big) {
 		t.Fatal("downloaded file differs")
+	}
+	log.check(t, "big.bin", 0, int64(len(big)))
+
+	// a long interval: the first and the final report still come
+	log = progressLog{}
+	if err := c.DownloadFile("big.bin", local, ftp.Atomic(), ftp.OnProgress(log.fn, time.Hour)); err != nil {
+		t.Fatalf("DownloadFile Atomic: %v", err)
 	}
 	log.check(t, "big.bin", 0, int64(len(big)))
 
@@ -143,6 +151,12 @@ func TestPyftpdPool(t *testing.T) {
 	if len(offsets) < 2 {
 		t.Errorf("segmented download reported parts at offsets %v only", offsets)
 	}
+	// a long interval: the first and the final report still come
+	log = progressLog{}
+	if err := p.DownloadFile("big.bin", filepath.Join(dir, "one"), ftp.OnProgress(log.fn, time.Hour)); err != nil {
+		t.Fatalf("pool DownloadFile: %v", err)
+	}
+	log.check(t, "big.bin", 0, int64(len(big)))
 	// many goroutines at once
 	var wg sync.WaitGroup
 	errs := make([]error, 6)

@@ -19,7 +19,8 @@ import (
 
 func TestPyftpdDialURL(t *testing.T) {
 	srv := needServer(t, "PYFTPD")
-	c, err := ftp.DialURL(strings.TrimSuffix(poolURL("ftp", srv), "/")+"/subdir", ftp.WithTimeout(testTimeout))
+	// a path ending in "/" names a directory, entered whole
+	c, err := ftp.DialURL(strings.TrimSuffix(poolURL("ftp", srv), "/")+"/subdir/", ftp.WithTimeout(testTimeout))
 	if err != nil {
 		t.Fatalf("DialURL: %v", err)
 	}

@@ -99,6 +99,9 @@ func ftpgoPoolProgress(h C.uintptr_t, p *C.ftp_progress) C.int {
 func (p *Pool) run(op string, args []string, match func(string) bool, opts []FileOption,
 	f func(pp *C.ftp_pool, a []*C.char, flags C.uint) C.enum_ftp_result) error {
 	fc := newFileConfig(opts)
+	if fc.progress != nil {
+		fc.progress.thin = true
+	}
 	cs := make([]*C.char, len(args))
 	defer func() {
 		for _, c := range cs {
@@ -129,6 +132,9 @@ func (p *Pool) run(op string, args []string, match func(string) bool, opts []Fil
 	pk.calls.remove(id)
 	if call.panicked {
 		panic(call.panicV)
+	}
+	if call.stop == nil {
+		fc.progress.flush()
 	}
 	if r == C.FTP_OK {
 		return nil

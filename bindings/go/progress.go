@@ -4,6 +4,7 @@ package ftp
 import "C"
 
 import (
+	"sort"
 	"sync"
 	"time"
 )
@@ -30,15 +31,20 @@ func progressFromC(p *C.ftp_progress) Progress {
 	}
 }
 
-// progressFilter hands reports to a user function at most every `every`
-// (the first report of a transfer and the final one always pass). libftp
-// rate-limits a session's reports itself; a pool's come every
-// poolProgressInterval and are thinned here.
+// progressFilter hands reports to a user function. A session's reports
+// come from libftp already spaced by the interval (intervalMS) and all
+// pass. A pool's come every poolProgressInterval whatever the call asked,
+// so they are thinned here (thin): at most one every `every` per part
+// (parts are told apart by their Offset), the first and a complete one
+// always passing; the last report of a part held back is handed over by
+// flush when the call has returned, so the final count is never lost.
 type progressFilter struct {
-	fn    func(Progress) error
-	every time.Duration
-	mu    sync.Mutex
-	last  time.Time
+	fn      func(Progress) error
+	every   time.Duration
+	thin    bool
+	mu      sync.Mutex
+	last    time.Time
+	pending map[int64]Progress
 }
 
 func (f *progressFilter) report(p Progress) error {
@@ -47,12 +53,38 @@ func (f *progressFilter) report(p Progress) error {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	now := time.Now()
-	if p.Bytes != 0 && !p.Done() && now.Sub(f.last) < f.every {
-		return nil
+	if f.thin {
+		now := time.Now()
+		if p.Bytes != 0 && !p.Done() && now.Sub(f.last) < f.every {
+			if f.pending == nil {
+				f.pending = map[int64]Progress{}
+			}
+			f.pending[p.Offset] = p
+			return nil
+		}
+		f.last = now
+		delete(f.pending, p.Offset)
 	}
-	f.last = now
 	return f.fn(p)
+}
+
+// flush hands over the reports held back (after the call: errors from fn
+// can no longer stop anything and are ignored).
+func (f *progressFilter) flush() {
+	if f == nil || f.fn == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	offsets := make([]int64, 0, len(f.pending))
+	for off := range f.pending {
+		offsets = append(offsets, off)
+	}
+	sort.Slice(offsets, func(i, j int) bool { return offsets[i] < offsets[j] })
+	for _, off := range offsets {
+		_ = f.fn(f.pending[off])
+	}
+	f.pending = nil
 }
 
 // intervalMS is f's interval for libftp, in milliseconds.

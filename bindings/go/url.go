@@ -20,11 +20,14 @@ import (
 // DialURL connects, secures, logs in and changes directory as url says:
 // "ftp://[user[:password]@]host[:port][/path]" (plain), "ftpes://..."
 // (explicit FTPS: AUTH TLS, port 21) or "ftps://..." (implicit FTPS, port
-// 990), percent-escapes decoded, IPv6 literals in brackets. Without
-// credentials in the URL the netrc file is asked (see WithNetrc), else the
-// login is anonymous. All the addresses of the host are tried (Happy
-// Eyeballs). FTPS logins also protect the data connections (PBSZ 0 + PROT
-// P).
+// 990), percent-escapes decoded, IPv6 literals in brackets. Without a
+// password in the URL the netrc file is asked when WithNetrc was given,
+// else the login is the URL's user (or anonymous). All the addresses of
+// the host are tried (Happy Eyeballs). FTPS logins also protect the data
+// connections (PBSZ 0 + PROT P). The path follows RFC 1738: one CWD per
+// directory segment; a path ending in "/" is a directory, entered whole,
+// while the last segment of any other path names a file and is not
+// entered ("ftp://h/pub/" enters pub, "ftp://h/pub/f.txt" too).
 //
 // Options as for Dial: WithTLS(cfg) gives the TLS settings of ftps and
 // ftpes URLs (nil or absent: system roots and host name check); the
@@ -55,8 +58,11 @@ func DialURL(url string, opts ...Option) (*Conn, error) {
 }
 
 // WithNetrc names the netrc file that gives the credentials of a DialURL
-// without them ("" = $NETRC, else ~/.netrc), with Python's netrc rules
-// (machine, default, login, account, password; macdef skipped).
+// without a password ("" = $NETRC, else ~/.netrc; a missing default file
+// means no entries, a missing named one fails the login with ErrIO), with
+// Python's netrc rules (machine, default, login, account, password;
+// macdef skipped). A file holding a password must be the caller's and
+// closed to others (chmod 600), else the login fails (ErrInvalidArgument).
 func WithNetrc(path string) Option {
 	return withCString(path, func(s *C.ftp_session, v *C.char) C.enum_ftp_result { return C.ftp_set_netrc(s, v) })
 }

@@ -3,7 +3,7 @@
 // Command fetch is the common job in full: connect by URL (FTPS), list a
 // directory, download a file with progress, give up after a timeout.
 //
-//	go run ./examples/fetch ftpes://user:pass@ftp.example.org/pub file.tar.gz
+//	go run ./examples/fetch ftpes://user:pass@ftp.example.org/pub/ file.tar.gz
 //	go run ./examples/fetch -ca ca.pem -timeout 30s ftpes://tester:secret@localhost:2121/ big.bin
 //
 // (Built with the tag libftp_next until DialURL's C function is in
@@ -28,7 +28,7 @@ func main() {
 	timeout := flag.Duration("timeout", 2*time.Minute, "give up after this long")
 	flag.Parse()
 	if flag.NArg() != 2 {
-		fmt.Fprintln(os.Stderr, "usage: fetch [-ca ca.pem] [-timeout 2m] ftpes://user:pass@host[:port]/dir file")
+		fmt.Fprintln(os.Stderr, "usage: fetch [-ca ca.pem] [-timeout 2m] ftpes://user:pass@host[:port]/dir/ file")
 		os.Exit(2)
 	}
 	url, name := flag.Arg(0), flag.Arg(1)
