@@ -100,6 +100,12 @@ func (k *session) close() (freeNow bool, open *stream) {
 	k.closed = true
 	close(k.closing)
 	if k.busy {
+		// At once, not only from the watcher: a Close from inside a
+		// callback then stops the call as soon as the callback returns.
+		// Under k.mu the running call cannot free s.
+		if k.s != nil {
+			C.ftp_session_cancel(k.s)
+		}
 		return false, k.stream
 	}
 	k.busy = true
