@@ -8,6 +8,7 @@ package ftp_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -80,10 +81,19 @@ func TestPyftpdPoolMirror(t *testing.T) {
 	}
 	defer p.Close()
 	local := t.TempDir()
-	rep, err := p.Mirror(ftp.MirrorDownload, "subdir", local)
+	var log progressLog
+	rep, err := p.Mirror(ftp.MirrorDownload, "subdir", local, ftp.OnProgress(log.fn, 0))
 	if err != nil || rep.FilesCopied != 1 || rep.FilesFailed != 0 {
 		t.Fatalf("Mirror download: %+v, %v", rep, err)
 	}
+	// the call's reports reach it: the listing's ("subdir"), then the file's
+	var file progressLog
+	for _, r := range log.seen {
+		if r.Path == "subdir/nested.txt" {
+			file.seen = append(file.seen, r)
+		}
+	}
+	file.check(t, "subdir/nested.txt", 0, 12)
 	if b := readDisk(t, filepath.Join(local, "nested.txt")); string(b) != "nested file\n" {
 		t.Fatalf("mirrored nested.txt: %q", b)
 	}
@@ -107,6 +117,14 @@ func TestPyftpdPoolMirror(t *testing.T) {
 	if !bytes.Equal(readDisk(t, filepath.Join(srv.root, remote, "one.bin")), data) ||
 		string(readDisk(t, filepath.Join(srv.root, remote, "a", "two.txt"))) != "two\n" {
 		t.Fatal("mirrored upload differs")
+	}
+	// a context cancelled during the mirror stops it
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rep, err = p.WithContext(ctx).Mirror(ftp.MirrorDownload, "", t.TempDir(),
+		ftp.OnProgress(func(ftp.Progress) error { cancel(); return nil }, 0))
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, ftp.ErrCancelled) || rep.FilesCopied >= 7 {
+		t.Fatalf("cancelled Mirror: %+v, %v", rep, err)
 	}
 	if _, err := p.Mirror(ftp.Direction(7), remote, up); !errors.Is(err, ftp.ErrInvalidArgument) {
 		t.Fatalf("Mirror with a bad direction: %v", err)
