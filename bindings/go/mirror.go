@@ -1,10 +1,6 @@
-//go:build libftp_next
-
-// Pool.Mirror, over ftp_pool_mirror (issue 10). Built only with the tag
-// libftp_next until libftp's header declares ftp_pool_mirror; then drop
-// the tag.
-
 package ftp
+
+// Pool.Mirror, over ftp_pool_mirror (issue 10).
 
 /*
 #include <stdlib.h>

@@ -54,12 +54,12 @@ echo "== go vet ./..."
 go vet ./...
 echo "== go build ./..."
 go build ./...
-# url.go, mirror.go and next_test.go (build tag libftp_next) use C functions
-# of the contract that other branches add (ftp_connect_url, ftp_set_netrc,
-# ftp_set_connect_timeout_ms, ftp_pool_mirror). Once the
+# url.go, next_test.go and examples/fetch (build tag libftp_next) use C
+# functions of the contract that another branch adds (ftp_connect_url,
+# ftp_set_netrc, ftp_set_connect_timeout_ms). Once the
 # header declares them all, they are built and tested; until then they are
 # only type-checked against the header plus testdata/libftp_next.h.
-next_funcs="ftp_connect_url ftp_set_netrc ftp_set_connect_timeout_ms ftp_pool_mirror"
+next_funcs="ftp_connect_url ftp_set_netrc ftp_set_connect_timeout_ms"
 tags=""
 missing=""
 for f in $next_funcs; do
@@ -67,7 +67,7 @@ for f in $next_funcs; do
 done
 if [ -z "$missing" ]; then
   tags="-tags=libftp_next"
-  echo "== libftp_next: the header declares every function: testing url.go and mirror.go"
+  echo "== libftp_next: the header declares every function: testing url.go"
 else
   echo "== libftp_next: not yet in include/ftp.h:$missing; go vet -tags libftp_next against a shim"
   shim="$(mktemp -d "${TMPDIR:-/tmp}/libftp-go-shim.XXXXXX")"
