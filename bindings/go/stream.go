@@ -108,7 +108,7 @@ func (st *stream) Read(p []byte) (int, error) {
 	if st.upload {
 		return 0, &Error{Op: st.op, Code: ErrState, Message: "Read on an upload"}
 	}
-	n, err := st.io(p)
+	n, err := st.move(p)
 	if err == nil && n == 0 && len(p) > 0 {
 		st.eof = true
 		return 0, io.EOF
@@ -123,15 +123,15 @@ func (st *stream) Write(p []byte) (int, error) {
 	if !st.upload {
 		return 0, &Error{Op: st.op, Code: ErrState, Message: "Write on a download"}
 	}
-	n, err := st.io(p)
+	n, err := st.move(p)
 	if err != nil {
 		return 0, err
 	}
 	return n, nil
 }
 
-// io makes one read or write of the transfer, under st.mu.
-func (st *stream) io(p []byte) (int, error) {
+// move makes one read or write of the transfer, under st.mu.
+func (st *stream) move(p []byte) (int, error) {
 	switch {
 	case st.t == nil:
 		return 0, errClosed(st.op)
