@@ -1,11 +1,7 @@
-//go:build libftp_next
+package ftp
 
 // DialURL, netrc and the connect timeout, over ftp_connect_url,
 // ftp_set_netrc and ftp_set_connect_timeout_ms (issue 11).
-// Built only with the tag libftp_next until libftp's header declares
-// them; then drop the tag.
-
-package ftp
 
 /*
 #include <stdlib.h>

@@ -1,13 +1,8 @@
-//go:build libftp_next
-
 // Command fetch is the common job in full: connect by URL (FTPS), list a
 // directory, download a file with progress, give up after a timeout.
 //
 //	go run ./examples/fetch ftpes://user:pass@ftp.example.org/pub/ file.tar.gz
 //	go run ./examples/fetch -ca ca.pem -timeout 30s ftpes://tester:secret@localhost:2121/ big.bin
-//
-// (Built with the tag libftp_next until DialURL's C function is in
-// libftp's header.)
 package main
 
 import (

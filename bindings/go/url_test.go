@@ -1,10 +1,6 @@
-//go:build libftp_next
-
-// Tests of url.go: built with the tag libftp_next until libftp declares
-// ftp_connect_url, ftp_set_netrc and ftp_set_connect_timeout_ms; then drop
-// the tag.
-
 package ftp_test
+
+// Tests of url.go: DialURL, WithNetrc.
 
 import (
 	"bytes"
