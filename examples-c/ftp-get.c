@@ -147,7 +147,7 @@ int main(int argc, char **argv)
                    "                     the size)\n"
                    "  -p, --create-dirs  create OUTFILE's missing directories\n"
                    "  -n, --segments S   download in S parts at once over S connections (a\n"
-                   "                     pool: passive, no --proxy, no netrc: login from the URL)\n",
+                   "                     pool of sessions: passive mode)\n",
         .max_args = 2,
         .option = get_option,
         .option_ctx = &go,

@@ -104,8 +104,8 @@ int main(int argc, char **argv)
                    "  --keep-times       give the copies the originals' times\n"
                    "  --atomic           temporary names + rename (and fsync) per file\n",
         .path_note = "     The path is relative to the login directory, ftp://host//abs for an\n"
-                     "     absolute one.  The copies go over a pool of sessions: passive mode,\n"
-                     "     no --proxy, the login from the URL only (a pool reads no netrc).\n",
+                     "     absolute one.  The copies go over a pool of sessions (passive mode;\n"
+                     "     --proxy and the netrc apply to each).\n",
         .max_args = 2,
         .option = mirror_option,
         .option_ctx = &m,

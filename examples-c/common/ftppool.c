@@ -12,10 +12,9 @@
 int ftpx_pool_options_check(const ftpx_opts *o, const char *what)
 {
     char msg[200];
-    if (o->proxy == NULL && !o->active)
+    if (!o->active)
         return 0;
-    snprintf(msg, sizeof msg, "%s uses a pool of connections, which cannot go through %s", what,
-             o->proxy != NULL ? "--proxy (it would connect directly)" : "--active");
+    snprintf(msg, sizeof msg, "%s uses a pool of connections, which cannot use --active", what);
     return ftpx_usage_error(o->prog, msg, NULL);
 }
 
@@ -50,8 +49,19 @@ ftp_pool *ftpx_open_pool(const ftpx_opts *o, const char *url, unsigned sessions,
     if (ftpx_uses_tls(o, url) && (c = ftpx_tls_config(o)) == NULL)
         goto done;
     p = ftp_pool_new(server, c, sessions);
-    if (p == NULL)
+    if (p == NULL) {
         fprintf(stderr, "%s: ftp_pool_new: %s\n", o->prog, ftp_pool_last_error(NULL));
+        goto done;
+    }
+    /* As the first session: the proxy, and the netrc ($NETRC or ~/.netrc)
+     * for a URL without a password. */
+    if ((o->proxy != NULL && ftp_pool_set_proxy(p, o->proxy) != FTP_OK) ||
+        ((getenv("NETRC") != NULL || getenv("HOME") != NULL) &&
+         ftp_pool_set_netrc(p, NULL) != FTP_OK)) {
+        fprintf(stderr, "%s: %s\n", o->prog, ftp_pool_last_error(p));
+        ftp_pool_free(p);
+        p = NULL;
+    }
 done:
     ftp_tls_config_free(c); /* the pool keeps its own copy */
     free(server);
@@ -83,14 +93,7 @@ int ftpx_count_option(const char *prog, int argc, char **argv, int *i, unsigned 
 
 void ftpx_pool_report(const ftpx_opts *o, const ftp_pool *p, const char *what, ftp_result r)
 {
-    const char *msg = ftp_pool_last_error(p);
-    fprintf(stderr, "%s: %s: %s: %s\n", o->prog, what, ftp_result_name(r), msg);
-    /* The first session logged in (maybe with netrc): the pool could not. */
-    if (r == FTP_ERROR_PERM && strstr(msg, " 530 ") != NULL)
-        fprintf(stderr,
-                "%s: a pool logs in with the URL's user and password only (libftp's pools do "
-                "not read netrc): put the password in the URL\n",
-                o->prog);
+    fprintf(stderr, "%s: %s: %s: %s\n", o->prog, what, ftp_result_name(r), ftp_pool_last_error(p));
 }
 
 /* Called from any pool thread: one line every FTPX_PLAIN_EVERY_S. */

@@ -8,9 +8,9 @@
 
 #include "ftpx.h"
 
-/* Pools connect directly and in passive mode: --proxy and --active are
- * usage errors for the tools that use one (`what`: "ftp-mirror", "-n").
- * Returns 0, or 2 after printing why. */
+/* Pools work in passive mode: --active is a usage error for the tools
+ * that use one (`what`: "ftp-mirror", "-n"). Returns 0, or 2 after
+ * printing why. */
 int ftpx_pool_options_check(const ftpx_opts *o, const char *what);
 
 /* A pool of up to `sessions` sessions to the server of URL text `url`:
@@ -27,8 +27,8 @@ int ftpx_pool_options_check(const ftpx_opts *o, const char *what);
  * cannot hold a '/': libftp wants %2F there), so that the pool's directory
  * is the login directory and a file's path works as well as a directory's
  * (ftp_pool_new enters every segment of its URL's path as a directory).
- * A pool logs in with the URL's user and password only (libftp's pools do
- * not read netrc).
+ * The pool gets --proxy (ftp_pool_set_proxy) and the netrc file $NETRC
+ * or ~/.netrc (ftp_pool_set_netrc), as single sessions do.
  * Returns NULL after printing why, with *status the exit status (2 for a
  * malformed URL, else 1) and *path NULL. */
 ftp_pool *ftpx_open_pool(const ftpx_opts *o, const char *url, unsigned sessions, char **path,
@@ -39,8 +39,7 @@ ftp_pool *ftpx_open_pool(const ftpx_opts *o, const char *url, unsigned sessions,
  * (returns -1): an ftpx_tool.option building block. */
 int ftpx_count_option(const char *prog, int argc, char **argv, int *i, unsigned *out);
 
-/* Prints "PROG: WHAT: FTP_ERROR_X: <ftp_pool_last_error(p)>", and after
- * a refused login (530) that the pool reads no netrc. */
+/* Prints "PROG: WHAT: FTP_ERROR_X: <ftp_pool_last_error(p)>". */
 void ftpx_pool_report(const ftpx_opts *o, const ftp_pool *p, const char *what, ftp_result r);
 
 /* Progress of a pool's transfers, from any of its threads: every
