@@ -1,16 +1,22 @@
-// swift-tools-version:5.5
+// swift-tools-version:5.7
 //
-// libftp for Swift: a thin wrapper (`Ftp`) over the C API of libftp, reached
-// through the system-library target `CFtp` (module map + pkg-config "ftp").
-// See README.md: libftp.so and include/ftp.h come from the repository's
-// `cargo build --release`; gen-pc.sh writes a matching ftp.pc.
+// libftp for Swift: an async/await wrapper (`Ftp`) over the C API of libftp,
+// reached through the system-library target `CFtp` (module map + pkg-config
+// "ftp"). See README.md: libftp.so and include/ftp.h come from the
+// repository's `cargo build --release`; gen-pc.sh writes a matching ftp.pc.
+// Swift 5.7: withTaskCancellationHandler(operation:onCancel:) and top-level
+// `await` in the example's main.swift.
 import PackageDescription
 
 let package = Package(
     name: "Ftp",
+    platforms: [
+        .macOS(.v12),
+        .iOS(.v15),
+    ],
     products: [
         .library(name: "Ftp", targets: ["Ftp"]),
-        .executable(name: "ftp-get", targets: ["ftp-get"]),
+        .executable(name: "fetch", targets: ["fetch"]),
     ],
     targets: [
         .systemLibrary(
@@ -24,9 +30,9 @@ let package = Package(
             path: "Sources/Ftp"
         ),
         .executableTarget(
-            name: "ftp-get",
+            name: "fetch",
             dependencies: ["Ftp"],
-            path: "Examples/ftp-get"
+            path: "Examples/fetch"
         ),
     ]
 )

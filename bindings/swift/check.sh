@@ -14,8 +14,11 @@
 #      every FTP_* constant they use is in the header.
 #   6. The C prototypes the Swift code was written against (the list below)
 #      are exactly those of the header (same types, checked by the compiler),
-#      and that list names exactly the functions the Swift code calls.
-#   7. The raw values of the Swift FTPResult enum match the header's ftp_result.
+#      as are the callback types, the struct fields the Swift code reads and
+#      the constants it relies on; and that list names exactly the functions
+#      the Swift code calls (extend it with every new call).
+#   7. The raw values of the Swift FTPResult enum (Sources/Ftp/Errors.swift)
+#      match the header's ftp_result.
 # Needs cc (CC=...), and uses clang, pkg-config and nm when present.
 # Builds nothing: run `cargo build --release` first. Exit status 1 on failure.
 set -euo pipefail
@@ -47,8 +50,8 @@ sed 's://.*$::' "${swift_files[@]}" > "$swift_code"
 
 # ---------------------------------------------------------------- 1. manifest
 echo "== 1. Package.swift and the module map"
-head -n1 "$manifest" | grep -Eq '^// swift-tools-version: ?5\.5$' \
-    && ok "swift-tools-version 5.5" || bad "Package.swift does not start with // swift-tools-version:5.5"
+head -n1 "$manifest" | grep -Eq '^// swift-tools-version: ?5\.7$' \
+    && ok "swift-tools-version 5.7" || bad "Package.swift does not start with // swift-tools-version:5.7"
 
 tr -d ' \n' < "$manifest" > "$work/manifest.flat"
 grep -q '.systemLibrary(name:"CFtp",path:"Sources/CFtp",pkgConfig:"ftp"' "$work/manifest.flat" \
@@ -188,68 +191,121 @@ echo "== 6. the prototypes the Swift code assumes"
 # name|pointer-to-function type the Swift calls were written against
 cat > "$work/expected" <<'EOF'
 ftp_version|const char *(*)(void)
-ftp_result_name|const char *(*)(ftp_result)
 ftp_session_new|ftp_session *(*)(void)
 ftp_session_new_tls|ftp_session *(*)(const ftp_tls_config *)
 ftp_session_free|void (*)(ftp_session *)
+ftp_session_cancel|ftp_result (*)(ftp_session *)
 ftp_tls_config_new|ftp_tls_config *(*)(void)
 ftp_tls_config_free|void (*)(ftp_tls_config *)
+ftp_tls_config_last_error|const char *(*)(const ftp_tls_config *)
 ftp_tls_config_set_ca_file|ftp_result (*)(ftp_tls_config *, const char *)
 ftp_tls_config_set_ca_path|ftp_result (*)(ftp_tls_config *, const char *)
+ftp_tls_config_add_ca_pem|ftp_result (*)(ftp_tls_config *, const uint8_t *, size_t)
 ftp_tls_config_set_verify_peer|ftp_result (*)(ftp_tls_config *, bool)
 ftp_tls_config_set_check_hostname|ftp_result (*)(ftp_tls_config *, bool)
 ftp_tls_config_set_client_cert|ftp_result (*)(ftp_tls_config *, const char *, const char *)
+ftp_tls_config_set_client_cert_pem|ftp_result (*)(ftp_tls_config *, const uint8_t *, size_t, const uint8_t *, size_t)
 ftp_tls_config_set_min_version|ftp_result (*)(ftp_tls_config *, ftp_tls_version)
 ftp_tls_config_set_max_version|ftp_result (*)(ftp_tls_config *, ftp_tls_version)
 ftp_set_implicit_tls|ftp_result (*)(ftp_session *, bool)
 ftp_set_timeout_ms|ftp_result (*)(ftp_session *, uint64_t)
+ftp_set_connect_timeout_ms|ftp_result (*)(ftp_session *, uint64_t)
 ftp_set_pasv|ftp_result (*)(ftp_session *, bool)
 ftp_set_encoding|ftp_result (*)(ftp_session *, const char *)
+ftp_set_netrc|ftp_result (*)(ftp_session *, const char *)
+ftp_set_proxy|ftp_result (*)(ftp_session *, const char *)
+ftp_set_retry|ftp_result (*)(ftp_session *, unsigned int, uint32_t)
+ftp_set_progress_callback|ftp_result (*)(ftp_session *, ftp_progress_cb, void *, uint32_t)
 ftp_last_code|int (*)(const ftp_session *)
 ftp_last_response|const char *(*)(const ftp_session *)
 ftp_last_error|const char *(*)(const ftp_session *)
 ftp_connect|ftp_result (*)(ftp_session *, const char *, uint16_t)
+ftp_connect_url|ftp_result (*)(ftp_session *, const char *, const ftp_tls_config *)
+ftp_url_path|const char *(*)(const ftp_session *)
 ftp_getwelcome|const char *(*)(const ftp_session *)
 ftp_login|ftp_result (*)(ftp_session *, const char *, const char *, const char *)
 ftp_sendcmd|ftp_result (*)(ftp_session *, const char *)
 ftp_voidcmd|ftp_result (*)(ftp_session *, const char *)
+ftp_getresp|ftp_result (*)(ftp_session *)
+ftp_voidresp|ftp_result (*)(ftp_session *)
 ftp_quit|ftp_result (*)(ftp_session *)
 ftp_close|ftp_result (*)(ftp_session *)
 ftp_auth|ftp_result (*)(ftp_session *)
 ftp_prot_p|ftp_result (*)(ftp_session *)
 ftp_prot_c|ftp_result (*)(ftp_session *)
+ftp_has_feature|ftp_result (*)(ftp_session *, const char *, bool *, const char **)
 ftp_retrbinary|ftp_result (*)(ftp_session *, const char *, ftp_data_cb, void *, size_t, int64_t)
 ftp_storbinary|ftp_result (*)(ftp_session *, const char *, ftp_read_cb, void *, size_t, ftp_data_cb, int64_t)
 ftp_retrlines|ftp_result (*)(ftp_session *, const char *, ftp_line_cb, void *)
+ftp_transfercmd|ftp_result (*)(ftp_session *, const char *, int64_t, ftp_transfer **)
+ftp_transfer_read|ftp_result (*)(ftp_transfer *, uint8_t *, size_t, size_t *)
+ftp_transfer_write|ftp_result (*)(ftp_transfer *, const uint8_t *, size_t)
+ftp_transfer_last_error|const char *(*)(const ftp_transfer *)
+ftp_transfer_close|ftp_result (*)(ftp_transfer *)
+ftp_list|ftp_result (*)(ftp_session *, const char *, ftp_entry_cb, void *)
+ftp_stat|ftp_result (*)(ftp_session *, const char *, const ftp_entry **)
 ftp_nlst|ftp_result (*)(ftp_session *, const char *, ftp_line_cb, void *)
 ftp_dir|ftp_result (*)(ftp_session *, const char *, ftp_line_cb, void *)
 ftp_mlsd|ftp_result (*)(ftp_session *, const char *, const char *const *, size_t, ftp_mlsd_cb, void *)
+ftp_download_file|ftp_result (*)(ftp_session *, const char *, const char *, unsigned int)
+ftp_upload_file|ftp_result (*)(ftp_session *, const char *, const char *, unsigned int)
+ftp_checksum|ftp_result (*)(ftp_session *, const char *, const char *, const char **)
 ftp_rename|ftp_result (*)(ftp_session *, const char *, const char *)
 ftp_delete|ftp_result (*)(ftp_session *, const char *)
 ftp_mkd|ftp_result (*)(ftp_session *, const char *, const char **)
+ftp_makedirs|ftp_result (*)(ftp_session *, const char *)
 ftp_rmd|ftp_result (*)(ftp_session *, const char *)
+ftp_remove_tree|ftp_result (*)(ftp_session *, const char *)
 ftp_cwd|ftp_result (*)(ftp_session *, const char *)
 ftp_pwd|ftp_result (*)(ftp_session *, const char **)
 ftp_size|ftp_result (*)(ftp_session *, const char *, int64_t *)
+ftp_mdtm|ftp_result (*)(ftp_session *, const char *, int64_t *)
+ftp_set_mtime|ftp_result (*)(ftp_session *, const char *, int64_t)
+ftp_pool_new|ftp_pool *(*)(const char *, const ftp_tls_config *, unsigned int)
+ftp_pool_free|void (*)(ftp_pool *)
+ftp_pool_last_error|const char *(*)(const ftp_pool *)
+ftp_pool_cancel|ftp_result (*)(ftp_pool *)
+ftp_pool_set_timeout_ms|ftp_result (*)(ftp_pool *, uint64_t)
+ftp_pool_set_proxy|ftp_result (*)(ftp_pool *, const char *)
+ftp_pool_set_netrc|ftp_result (*)(ftp_pool *, const char *)
+ftp_pool_set_progress_callback|ftp_result (*)(ftp_pool *, ftp_progress_cb, void *, uint32_t)
+ftp_pool_download_file|ftp_result (*)(ftp_pool *, const char *, const char *, unsigned int)
+ftp_pool_upload_file|ftp_result (*)(ftp_pool *, const char *, const char *, unsigned int)
+ftp_pool_download_segmented|ftp_result (*)(ftp_pool *, const char *, const char *, unsigned int, unsigned int)
+ftp_pool_mirror|ftp_result (*)(ftp_pool *, int, const char *, const char *, unsigned int, ftp_mirror_report *)
 EOF
 {
     echo '#include <ftp.h>'
     echo '#define SAME(f, T) _Static_assert(__builtin_types_compatible_p(__typeof__(&f), T), #f " has another prototype than the Swift code assumes")'
-    # The callback shapes of the closures in FTPClient.swift.
+    echo '#define FIELD(S, f, T) _Static_assert(__builtin_types_compatible_p(__typeof__(((struct S *)0)->f), T), #S "." #f " has another type than the Swift code assumes")'
+    # The callback shapes of the closure literals (the boxes' `callback`s).
     echo 'SAME(*(ftp_data_cb)0, int (*)(void *, const uint8_t *, size_t));'
     echo 'SAME(*(ftp_read_cb)0, int64_t (*)(void *, uint8_t *, size_t));'
     echo 'SAME(*(ftp_line_cb)0, int (*)(void *, const char *, size_t));'
     echo 'SAME(*(ftp_mlsd_cb)0, int (*)(void *, const char *, const struct ftp_fact *, size_t));'
-    echo '_Static_assert(__builtin_types_compatible_p(__typeof__(((struct ftp_fact *)0)->name), const char *), "ftp_fact.name");'
-    echo '_Static_assert(__builtin_types_compatible_p(__typeof__(((struct ftp_fact *)0)->value), const char *), "ftp_fact.value");'
+    echo 'SAME(*(ftp_entry_cb)0, int (*)(void *, const struct ftp_entry *));'
+    echo 'SAME(*(ftp_progress_cb)0, int (*)(void *, const struct ftp_progress *));'
+    # The struct fields the Swift code reads, with the types it reads them as.
+    echo 'FIELD(ftp_fact, name, const char *); FIELD(ftp_fact, value, const char *);'
     echo '_Static_assert(sizeof(struct ftp_fact) == 2 * sizeof(const char *), "ftp_fact has only name and value");'
+    for f in name link_target unix_mode raw format owner group; do echo "FIELD(ftp_entry, $f, const char *);"; done
+    echo 'FIELD(ftp_entry, type, int); FIELD(ftp_entry, size, int64_t); FIELD(ftp_entry, mtime, int64_t);'
+    echo 'FIELD(ftp_entry, raw_len, size_t); FIELD(ftp_entry, mtime_utc, bool); FIELD(ftp_entry, mtime_precision, int);'
+    echo 'FIELD(ftp_progress, path, const char *); FIELD(ftp_progress, bytes, uint64_t); FIELD(ftp_progress, offset, uint64_t);'
+    echo 'FIELD(ftp_progress, total, int64_t); FIELD(ftp_progress, elapsed_s, double);'
+    for f in files_copied files_skipped files_deleted files_failed bytes; do echo "FIELD(ftp_mirror_report, $f, uint64_t);"; done
+    # Constants the Swift code spells out itself or converts.
     echo '_Static_assert(FTP_TLS_1_2 == 12 && FTP_TLS_1_3 == 13, "ftp_tls_version");'
+    echo '_Static_assert(FTP_TIME_UNKNOWN == INT64_MIN, "FTPEntry reads Int64.min as an unknown time");'
+    echo '_Static_assert(FTP_ENTRY_FILE == 0 && FTP_ENTRY_DIR == 1 && FTP_ENTRY_LINK == 2 && FTP_ENTRY_OTHER == 3 && FTP_ENTRY_UNKNOWN == 4, "ftp_entry_type");'
+    echo '_Static_assert(FTP_MIRROR_DOWNLOAD == 0 && FTP_MIRROR_UPLOAD == 1, "mirror directions");'
+    echo '_Static_assert((FTP_RESUME | FTP_VERIFY | FTP_CREATE_DIRS | FTP_KEEP_MTIME | FTP_ATOMIC) == 31 && FTP_MIRROR_NEWER == 32 && FTP_MIRROR_DELETE == 64, "file and mirror flags are distinct bits");'
     while IFS='|' read -r name type; do
         echo "SAME($name, $type);"
     done < "$work/expected"
 } > "$work/protos.c"
 if "$cc" -std=c11 -fsyntax-only -I "$repo/include" "$work/protos.c"; then
-    ok "$(wc -l < "$work/expected") prototypes and the 4 callback types match ftp.h"
+    ok "$(wc -l < "$work/expected") prototypes, the 6 callback types, the struct fields read and the constants match ftp.h"
 else
     bad "a prototype differs from what the Swift code assumes (see above)"
 fi
@@ -263,7 +319,7 @@ fi
 
 # ---------------------------------------------------------------- 7. FTPResult
 echo "== 7. FTPResult raw values"
-swift_client="$here/Sources/Ftp/FTPClient.swift"
+swift_client="$here/Sources/Ftp/Errors.swift"
 # case name = N  and  case .name: return "FTP_..."
 sed -n 's/^[[:space:]]*case \([a-zA-Z]*\) = \([0-9]*\).*/\1 \2/p' "$swift_client" | sort > "$work/raw"
 sed -n 's/^[[:space:]]*case \.\([a-zA-Z]*\): return "\(FTP_[A-Z_]*\)".*/\1 \2/p' "$swift_client" | sort > "$work/cnames"
