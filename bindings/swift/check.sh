@@ -19,6 +19,7 @@
 #      the Swift code calls (extend it with every new call).
 #   7. The raw values of the Swift FTPResult enum (Sources/Ftp/Errors.swift)
 #      match the header's ftp_result.
+#   8. README.md's opening example is Examples/fetch/main.swift, verbatim.
 # Needs cc (CC=...), and uses clang, pkg-config and nm when present.
 # Builds nothing: run `cargo build --release` first. Exit status 1 on failure.
 set -euo pipefail
@@ -335,6 +336,18 @@ if ((nres == want)) && "$cc" -std=c11 -fsyntax-only -I "$repo/include" "$work/re
     ok "the $nres FTPResult cases have the header's values"
 else
     bad "FTPResult does not match ftp_result ($nres cases checked)"
+fi
+
+# ---------------------------------------------------------------- 8. README
+echo "== 8. README's opening example"
+# The first ```swift block of README.md must be Examples/fetch/main.swift.
+awk '/^```swift$/ && !seen { inblock = 1; seen = 1; next } inblock && /^```$/ { exit } inblock { print }' \
+    "$here/README.md" > "$work/readme-example.swift"
+if diff -u "$here/Examples/fetch/main.swift" "$work/readme-example.swift" > "$work/readme.diff"; then
+    ok "README.md opens with Examples/fetch/main.swift, line for line"
+else
+    bad "README.md's first swift block differs from Examples/fetch/main.swift:"
+    sed -n '3,$p' "$work/readme.diff" | grep '^[-+]' | head -n 20
 fi
 
 echo
