@@ -96,8 +96,15 @@ public struct FTPListing: AsyncSequence, Sendable {
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: AsyncThrowingStream<FTPEntry, Error>.Iterator
 
+        /// The next entry, nil at the end. A cancelled task gets
+        /// CancellationError, not an early nil (AsyncThrowingStream ends
+        /// quietly on cancellation: a listing cut short must not look whole).
         public mutating func next() async throws -> FTPEntry? {
-            return try await base.next()
+            let entry = try await base.next()
+            if entry == nil {
+                try Task.checkCancellation()
+            }
+            return entry
         }
     }
 
