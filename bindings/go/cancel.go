@@ -26,6 +26,12 @@ type watcher struct {
 // end stops it. s stays valid until end returns (the session is freed
 // only after the call that owns it has ended).
 func watch(s *C.ftp_session, ctx context.Context, closing <-chan struct{}) *watcher {
+	return watchWith(ctx, closing, func() { C.ftp_session_cancel(s) })
+}
+
+// watchWith calls cancel as soon as ctx is done or closing is closed, and
+// again every cancelRepeat until end is called (nil: nothing to watch).
+func watchWith(ctx context.Context, closing <-chan struct{}, cancel func()) *watcher {
 	var ctxDone <-chan struct{}
 	if ctx != nil {
 		ctxDone = ctx.Done()
@@ -42,18 +48,23 @@ func watch(s *C.ftp_session, ctx context.Context, closing <-chan struct{}) *watc
 		case <-ctxDone:
 		case <-closing:
 		}
-		tick := time.NewTicker(cancelRepeat)
-		defer tick.Stop()
-		for {
-			C.ftp_session_cancel(s)
-			select {
-			case <-w.stop:
-				return
-			case <-tick.C:
-			}
-		}
+		repeatUntil(cancel, w.stop)
 	}()
 	return w
+}
+
+// repeatUntil calls f now and every cancelRepeat until stop is closed.
+func repeatUntil(f func(), stop <-chan struct{}) {
+	tick := time.NewTicker(cancelRepeat)
+	defer tick.Stop()
+	for {
+		f()
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // end stops the watcher and waits until it can no longer touch the session.

@@ -20,9 +20,11 @@
 // DialContext (or the option WithContext) bounds a dial; c.WithContext(ctx)
 // and p.WithContext(ctx) give copies of a Conn or Pool whose calls follow
 // ctx. When ctx is done the running call returns within about 100 ms
-// (libftp's ftp_session_cancel) with an error matching ctx.Err() through
-// errors.Is, and the Conn stays usable. Close may come from any goroutine
-// and interrupts the running call (net.ErrClosed).
+// (libftp's ftp_session_cancel, ftp_pool_cancel for a Pool) with an error
+// matching ctx.Err() through errors.Is, and the Conn stays usable. A
+// Pool's other running calls, stopped by the same pool cancel, start over
+// by themselves (see Pool). Close may come from any goroutine and
+// interrupts the running call (net.ErrClosed).
 //
 // # Errors
 //

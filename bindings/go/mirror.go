@@ -38,8 +38,9 @@ type MirrorReport struct {
 // transferring at once. opts: MirrorNewer, MirrorDelete, and Resume,
 // Verify, KeepModTime, Atomic, OnProgress as for DownloadFile. A file that
 // fails does not stop the others: the report counts it and Mirror returns
-// the first failure. The Pool's context stops the running transfers (see
-// Pool); the report is filled in either way.
+// the first failure. The Pool's context stops the mirror as a whole (see
+// Pool); the report is filled in either way (after a start-over caused by
+// another call's cancel, it describes the last run).
 func (p *Pool) Mirror(dir Direction, remoteDir, localDir string, opts ...FileOption) (MirrorReport, error) {
 	var rep MirrorReport
 	op := "mirror " + remoteDir

@@ -15,6 +15,7 @@ type Option func(*dialConfig)
 
 type dialConfig struct {
 	timeout      time.Duration
+	timeoutSet   bool
 	passive      bool
 	trustPASV    bool
 	encoding     string
@@ -29,6 +30,9 @@ type dialConfig struct {
 	// presets are further session settings (options of other files),
 	// applied in order before connecting.
 	presets []func(s *C.ftp_session) C.enum_ftp_result
+	// poolPresets are the same settings for a pool (NewPool), one per
+	// preset of the options a pool takes.
+	poolPresets []func(p *C.ftp_pool) C.enum_ftp_result
 }
 
 func newDialConfig(opts []Option) dialConfig {
@@ -52,7 +56,7 @@ func WithContext(ctx context.Context) Option {
 // timeout: a slow but steady transfer goes on). 0, the default, waits
 // without limit. When it expires the error matches ErrTimeout.
 func WithTimeout(d time.Duration) Option {
-	return func(c *dialConfig) { c.timeout = d }
+	return func(c *dialConfig) { c.timeout, c.timeoutSet = d, true }
 }
 
 // WithActive makes data connections active (PORT/EPRT: the server connects
@@ -127,19 +131,29 @@ func WithImplicitTLS(cfg *TLSConfig) Option {
 	}
 }
 
-// withCString is a session setting taking a string ("" gives NULL).
-func withCString(v string, f func(s *C.ftp_session, v *C.char) C.enum_ftp_result) Option {
+// withCString is a session setting taking a string ("" gives NULL), and
+// the same pool setting when poolF is not nil.
+func withCString(v string, f func(s *C.ftp_session, v *C.char) C.enum_ftp_result,
+	poolF func(p *C.ftp_pool, v *C.char) C.enum_ftp_result) Option {
+	call := func(set func(cv *C.char) C.enum_ftp_result) C.enum_ftp_result {
+		if strings.IndexByte(v, 0) >= 0 {
+			return C.FTP_ERROR_INVALID_ARGUMENT
+		}
+		var cv *C.char
+		if v != "" {
+			cv = C.CString(v)
+			defer free(cv)
+		}
+		return set(cv)
+	}
 	return func(c *dialConfig) {
 		c.presets = append(c.presets, func(s *C.ftp_session) C.enum_ftp_result {
-			if strings.IndexByte(v, 0) >= 0 {
-				return C.FTP_ERROR_INVALID_ARGUMENT
-			}
-			var cv *C.char
-			if v != "" {
-				cv = C.CString(v)
-				defer free(cv)
-			}
-			return f(s, cv)
+			return call(func(cv *C.char) C.enum_ftp_result { return f(s, cv) })
 		})
+		if poolF != nil {
+			c.poolPresets = append(c.poolPresets, func(p *C.ftp_pool) C.enum_ftp_result {
+				return call(func(cv *C.char) C.enum_ftp_result { return poolF(p, cv) })
+			})
+		}
 	}
 }

@@ -13,8 +13,8 @@ import (
 	"sync"
 )
 
-// poolProgressInterval is how often a pool's transfers report (and so
-// how soon a cancelled context or Pool.Close stops them).
+// poolProgressInterval is how often a pool's transfers report (the
+// reports are thinned to each call's own interval here).
 const poolProgressInterval = 50
 
 // Pool is up to N connections to one server, shared by many goroutines
@@ -22,11 +22,17 @@ const poolProgressInterval = 50
 // none is idle, and gives it back. Safe for concurrent use.
 //
 // Calls follow the Pool's context (WithContext): when it is done, the
-// running transfers of that call stop within about 100 ms and the call
-// returns an error matching ctx.Err(). libftp's pool has no cancel of its
-// own: a transfer is stopped at its next progress check, so the connect
-// and login of a new session, and a wait for a free one, run to their end
-// (each bounded by the pool's 30 s session timeout).
+// call stops within about 100 ms wherever it is (transfer, connect and
+// login of a new session, wait for a free session or a reply) and returns
+// an error matching ErrCancelled and ctx.Err(). libftp's pool cancel
+// (ftp_pool_cancel) stops every call running on the pool at once, so a
+// done context also stops the pool's other running calls: those whose own
+// context is not done start over by themselves once the cancelled calls
+// have returned (a download or upload restarts from its beginning, or
+// from what is on the target with Resume; a Mirror runs again and its
+// report describes that last run), and calls made meanwhile wait for that
+// moment. Cancelling often while other calls run thus costs them
+// repeated work, never a wrong result.
 type Pool struct {
 	pc  *poolCore
 	ctx context.Context
@@ -37,6 +43,7 @@ type poolCore struct {
 	p       *C.ftp_pool
 	h       cgo.Handle // -> calls
 	calls   *poolCalls
+	gate    poolGate
 	once    sync.Once
 	closing chan struct{}
 }
@@ -47,10 +54,20 @@ type poolCore struct {
 // connected yet. tls (FTPS only; nil = system roots and host name check)
 // is copied. Remote paths given to the pool are relative to the URL's
 // path. Close releases the pool.
-func NewPool(url string, tls *TLSConfig, maxSessions int) (*Pool, error) {
+//
+// opts: WithTimeout (each session's timeout and the longest wait for a
+// free session, then ErrTimeout; 0 = no limit; without it 30 s),
+// WithProxy and WithNetrc (as for DialURL) apply to every session of the
+// pool. Other options have no meaning for a pool and are refused
+// (ErrInvalidArgument).
+func NewPool(url string, tls *TLSConfig, maxSessions int, opts ...Option) (*Pool, error) {
 	op := "pool " + redactURL(url)
 	if maxSessions <= 0 || maxSessions > 1<<20 {
 		return nil, &Error{Op: op, Code: ErrInvalidArgument, Message: "maxSessions must be between 1 and 2^20"}
+	}
+	cfg := newDialConfig(opts)
+	if err := cfg.poolOnly(op); err != nil {
+		return nil, err
 	}
 	curl, err := cString(op, url)
 	if err != nil {
@@ -65,11 +82,14 @@ func NewPool(url string, tls *TLSConfig, maxSessions int) (*Pool, error) {
 		defer C.ftp_tls_config_free(ccfg)
 	}
 	runtime.LockOSThread() // ftp_pool_last_error is per thread
+	defer runtime.UnlockOSThread()
 	p := C.ftp_pool_new(curl, ccfg, C.uint(maxSessions))
-	msg := C.GoString(C.ftp_pool_last_error(nil))
-	runtime.UnlockOSThread()
 	if p == nil {
-		return nil, &Error{Op: op, Code: ErrInvalidArgument, Message: msg}
+		return nil, &Error{Op: op, Code: ErrInvalidArgument, Message: C.GoString(C.ftp_pool_last_error(nil))}
+	}
+	if err := cfg.applyToPool(op, p); err != nil {
+		C.ftp_pool_free(p)
+		return nil, err
 	}
 	liveHandles.Add(1)
 	pc := &poolCore{p: p, calls: &poolCalls{m: map[int]*poolCall{}}, closing: make(chan struct{})}
@@ -87,16 +107,23 @@ func (p *Pool) WithContext(ctx context.Context) *Pool {
 	return &Pool{pc: p.pc, ctx: ctx}
 }
 
-// Close stops the pool's running transfers (their calls return an error
-// matching net.ErrClosed), waits for its calls to return, and releases
-// the pool and its idle sessions. Later calls fail with net.ErrClosed.
-// Closing again returns nil.
+// Close stops the pool's running calls (they return an error matching
+// net.ErrClosed), waits for them to return, and releases the pool and its
+// idle sessions. Later calls fail with net.ErrClosed. Closing again
+// returns nil.
 func (p *Pool) Close() error {
 	pc := p.pc
 	pc.once.Do(func() {
 		close(pc.closing)
+		done, stopped := make(chan struct{}), make(chan struct{})
+		go func(cp *C.ftp_pool) {
+			cancelUntil(&pc.gate, cp, done)
+			close(stopped)
+		}(pc.p)
 		pc.mu.Lock()
 		defer pc.mu.Unlock()
+		close(done)
+		<-stopped
 		C.ftpgo_pool_set_progress(pc.p, 0, 0)
 		C.ftp_pool_free(pc.p)
 		pc.p = nil

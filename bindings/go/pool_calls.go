@@ -28,7 +28,6 @@ type poolCalls struct {
 type poolCall struct {
 	match    func(path string) bool
 	ctx      context.Context
-	closing  <-chan struct{}
 	progress *progressFilter
 	mu       sync.Mutex
 	stop     error // why the call's transfers are stopped (nil: they go on)
@@ -44,7 +43,9 @@ func samePath(remote string) func(string) bool {
 var errPanicked = errors.New("ftp: the progress function panicked")
 
 // report decides on one progress report of a transfer of the call:
-// non-zero stops it.
+// non-zero stops it (the progress function failed or panicked, or the
+// call's context is done: a stop of this call alone, sooner than the pool
+// cancel its watcher sends).
 func (pc *poolCall) report(p Progress) (ret C.int) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
@@ -58,15 +59,10 @@ func (pc *poolCall) report(p Progress) (ret C.int) {
 		}
 	}()
 	if pc.stop == nil {
-		select {
-		case <-pc.closing:
-			pc.stop = net.ErrClosed
-		default:
-			if pc.ctx != nil && pc.ctx.Err() != nil {
-				pc.stop = pc.ctx.Err()
-			} else if err := pc.progress.report(p); err != nil {
-				pc.stop = err
-			}
+		if pc.ctx != nil && pc.ctx.Err() != nil {
+			pc.stop = pc.ctx.Err()
+		} else {
+			pc.stop = pc.progress.report(p)
 		}
 	}
 	if pc.stop != nil {
@@ -95,7 +91,9 @@ func ftpgoPoolProgress(h C.uintptr_t, p *C.ftp_progress) C.int {
 }
 
 // run makes one pool call: strings in C, the call registered for the
-// progress reports, ftp_pool_last_error read on the calling thread.
+// progress reports, its context watched (pool_cancel.go), started over
+// when another call's cancel stopped it, ftp_pool_last_error read on the
+// calling thread.
 func (p *Pool) run(op string, args []string, match func(string) bool, opts []FileOption,
 	f func(pp *C.ftp_pool, a []*C.char, flags C.uint) C.enum_ftp_result) error {
 	fc := newFileConfig(opts)
@@ -120,34 +118,80 @@ func (p *Pool) run(op string, args []string, match func(string) bool, opts []Fil
 	if pk.p == nil {
 		return errClosed(op)
 	}
-	if err := ctxErr(op, p.ctx); err != nil {
-		return err
+	call := &poolCall{match: match, ctx: p.ctx, progress: fc.progress}
+	for {
+		if err := ctxErr(op, p.ctx); err != nil {
+			return err
+		}
+		if err := pk.gate.enter(p.ctx, pk.closing); err != nil {
+			return &Error{Op: op, Code: ErrCancelled, Message: "cancelled while waiting for the pool", Err: err}
+		}
+		id := pk.calls.add(call)
+		w := watchPool(&pk.gate, pk.p, p.ctx)
+		runtime.LockOSThread()
+		r := f(pk.p, cs, fc.flags)
+		msg := C.GoString(C.ftp_pool_last_error(pk.p))
+		runtime.UnlockOSThread()
+		w.end()
+		pk.gate.leave()
+		pk.calls.remove(id)
+		stop := call.outcome()
+		if stop == nil && (r == C.FTP_ERROR_CANCELLED || r == C.FTP_ERROR_CALLBACK) &&
+			!isClosed(pk.closing) && (p.ctx == nil || p.ctx.Err() == nil) {
+			// stopped for another call: by a pool cancel (another
+			// context), or at a progress report of a transfer whose path
+			// another call shares (its context or its progress function
+			// failing); start over once a pool cancel has drained
+			continue
+		}
+		return p.resultOf(op, r, msg, call, stop, pk.closing)
 	}
-	call := &poolCall{match: match, ctx: p.ctx, closing: pk.closing, progress: fc.progress}
-	id := pk.calls.add(call)
-	runtime.LockOSThread()
-	r := f(pk.p, cs, fc.flags)
-	msg := C.GoString(C.ftp_pool_last_error(pk.p))
-	runtime.UnlockOSThread()
-	pk.calls.remove(id)
-	if call.panicked {
-		panic(call.panicV)
+}
+
+// outcome is why the call's own progress reports stopped it (nil: they
+// did not); it re-panics a panic of the progress function. Reports of
+// another call's transfer (same path) may still reach the call after it
+// returned, hence the lock.
+func (pc *poolCall) outcome() error {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.panicked {
+		panic(pc.panicV)
 	}
-	if call.stop == nil {
-		fc.progress.flush()
+	return pc.stop
+}
+
+// resultOf is the error of a finished pool call (nil for FTP_OK).
+func (p *Pool) resultOf(op string, r C.enum_ftp_result, msg string, call *poolCall, stop error, closing <-chan struct{}) error {
+	if stop == nil {
+		call.progress.flush()
 	}
 	if r == C.FTP_OK {
 		return nil
 	}
 	e := &Error{Op: op, Code: Result(r), Message: msg}
-	if r == C.FTP_ERROR_CALLBACK && call.stop != nil {
-		e.Err = call.stop
-		if call.stop == net.ErrClosed || errors.Is(call.stop, context.Canceled) ||
-			errors.Is(call.stop, context.DeadlineExceeded) {
+	switch {
+	case r == C.FTP_ERROR_CALLBACK && stop != nil:
+		e.Err = stop
+		if errors.Is(stop, context.Canceled) || errors.Is(stop, context.DeadlineExceeded) {
 			e.Code = ErrCancelled
 		}
+	case r == C.FTP_ERROR_CANCELLED && isClosed(closing):
+		e.Err = net.ErrClosed
+	case r == C.FTP_ERROR_CANCELLED && p.ctx != nil && p.ctx.Err() != nil:
+		e.Err = p.ctx.Err()
 	}
 	return e
+}
+
+// isClosed reports whether ch is closed.
+func isClosed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
 }
 
 func (c *poolCalls) add(pc *poolCall) int {

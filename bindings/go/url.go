@@ -59,8 +59,12 @@ func DialURL(url string, opts ...Option) (*Conn, error) {
 // Python's netrc rules (machine, default, login, account, password;
 // macdef skipped). A file holding a password must be the caller's and
 // closed to others (chmod 600), else the login fails (ErrInvalidArgument).
+// NewPool takes it too, for a pool URL without a password: each session
+// logs in with the file's entry.
 func WithNetrc(path string) Option {
-	return withCString(path, func(s *C.ftp_session, v *C.char) C.enum_ftp_result { return C.ftp_set_netrc(s, v) })
+	return withCString(path,
+		func(s *C.ftp_session, v *C.char) C.enum_ftp_result { return C.ftp_set_netrc(s, v) },
+		func(p *C.ftp_pool, v *C.char) C.enum_ftp_result { return C.ftp_pool_set_netrc(p, v) })
 }
 
 // WithConnectTimeout bounds each TCP connect (0: the WithTimeout value).
