@@ -21,7 +21,7 @@ namespace LibFtp
 
         /// <summary>Milliseconds for libftp (rounded up); Zero and InfiniteTimeSpan
         /// give 0 (libftp's "none"); another negative span is refused.</summary>
-        static ulong Millis(TimeSpan t, string name)
+        internal static ulong Millis(TimeSpan t, string name)
         {
             if (t == System.Threading.Timeout.InfiniteTimeSpan || t == TimeSpan.Zero) return 0;
             if (t < TimeSpan.Zero) throw new ArgumentOutOfRangeException(name);

@@ -218,7 +218,7 @@ namespace LibFtp
             return Utf8.Z(s);
         }
 
-        static byte[] OptionalArg(string s, string name) { return s == null ? null : Arg(s, name); }
+        internal static byte[] OptionalArg(string s, string name) { return s == null ? null : Arg(s, name); }
 
         // -- life --------------------------------------------------------------
 

@@ -42,7 +42,8 @@ namespace LibFtp
         /// localDir, or back, with up to MaxSessions transfers at once. A failed
         /// file does not stop the others; the call then throws the first
         /// failure, with the report in its Data[FtpPool.ReportKey].
-        /// options: Resume, Verify, KeepModifiedTime, Atomic.</summary>
+        /// options: Resume, Verify, KeepModifiedTime, Atomic. Stopped by another
+        /// call's token (see FtpPool), it runs again: the report is that run's.</summary>
         public FtpMirrorReport Mirror(FtpMirrorDirection direction, string remoteDir, string localDir,
                                       FtpFileOptions options = FtpFileOptions.None,
                                       FtpMirrorOptions mirrorOptions = FtpMirrorOptions.None,

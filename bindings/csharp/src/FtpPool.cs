@@ -15,15 +15,22 @@ namespace LibFtp
     /// in and changed to the URL's directory. Safe to use from any number of
     /// threads and tasks at once: each call borrows an idle session.
     ///
-    /// Cancellation and progress go through the pool's progress reports
-    /// (every 50 ms while data moves): a cancelled call stops at its next
-    /// report with FtpCancelledException; waiting for a free session
-    /// (at most 30 s) and a stalled server (30 s session timeout) are not
-    /// cut short.</summary>
+    /// Cancellation (ftp_pool_cancel): a call's CancellationToken stops it
+    /// wherever it is (a transfer, the connect and login of a new session,
+    /// the wait for a free session) within about 100 ms, with
+    /// FtpCancelledException. libftp's cancel stops every call running on
+    /// the pool, so the pool's other calls, whose tokens did not fire, start
+    /// over by themselves once the cancelled calls have returned (a download
+    /// or upload from its beginning, or from what is on the target with
+    /// Resume; a Mirror runs again and reports that last run), and calls made
+    /// meanwhile wait for that moment: a token never changes another call's
+    /// result, only its cost. Cancel() stops every running call (each throws
+    /// FtpCancelledException); Dispose does too.</summary>
     public sealed partial class FtpPool : IDisposable
     {
         readonly FtpPoolHandle pool;
         readonly PoolCalls calls = new PoolCalls();
+        PoolGate gate;
 
         /// <summary>A pool for url; tls (FTPS URLs only; null = the system's CAs,
         /// host name checked) is copied.</summary>
@@ -64,6 +71,7 @@ namespace LibFtp
             if (pool == null || pool.IsInvalid)
                 throw new FtpInvalidArgumentException(Utf8.FromPtr(Native.ftp_pool_new_error(IntPtr.Zero)), 0, "");
             pool.Track();
+            gate = new PoolGate(pool);
             MaxSessions = maxSessions;
             pool.Userdata = GCHandle.Alloc(calls);
             Native.ftp_pool_set_progress_callback(pool, PoolCalls.Callback, GCHandle.ToIntPtr(pool.Userdata), 50);
@@ -78,29 +86,54 @@ namespace LibFtp
 
         static byte[] Arg(string s, string name) { return FtpClient.Arg(s, name); }
 
-        /// <summary>Runs one pool call on the calling thread; its reports go to
-        /// progress, its token stops it at the next report.</summary>
+        /// <summary>Runs one pool call on the calling thread: its reports go to
+        /// progress; its token cancels the pool (PoolGate) and stops its own
+        /// transfers at their next report; stopped for another call, it starts
+        /// over.</summary>
         T Run<T>(string remotePath, bool isDirectory, CancellationToken ct, IProgress<FtpProgress> progress,
                  Func<FtpResult> call, Func<T> result)
         {
             if (pool.IsClosed) throw new ObjectDisposedException("FtpPool");
             if (ct.IsCancellationRequested) throw new FtpCancelledException("cancelled before the call started", 0, "", ct);
             PoolCall c = calls.Begin(ct, progress, remotePath, isDirectory);
-            FtpResult r;
             try
             {
-                r = call();
+                for (;;)
+                {
+                    if (c.ShouldStop) throw c.Cancelled();
+                    gate.Enter(c);
+                    FtpResult r;
+                    string why;
+                    try
+                    {
+                        using (ct.Register(gate.Cancel))
+                            r = call();
+                        why = r == FtpResult.Ok ? "" : LastError();
+                    }
+                    finally
+                    {
+                        gate.Leave();
+                    }
+                    if (r == FtpResult.Ok) return result();
+                    if (c.Error != null) ExceptionDispatchInfo.Capture(c.Error).Throw();
+                    bool stopped = r == FtpResult.Cancelled || r == FtpResult.Callback;
+                    if (stopped && c.ShouldStop) throw c.Cancelled();
+                    // Stopped for another call (a pool cancel, or a report of a
+                    // transfer of the same path): start over.
+                    if (!stopped) throw FtpException.Create(r, why, 0, "");
+                }
             }
             finally
             {
                 calls.End(c);
             }
-            if (r == FtpResult.Ok) return result();
-            if (c.Error != null) ExceptionDispatchInfo.Capture(c.Error).Throw();
-            string why = Utf8.FromPtr(Native.ftp_pool_last_error(pool));
-            if (r == FtpResult.Callback && c.ShouldStop)
-                throw new FtpCancelledException(c.Token.IsCancellationRequested ? "cancelled" : "the pool was disposed", 0, "", c.Token);
-            throw FtpException.Create(r, why, 0, "");
+        }
+
+        /// <summary>ftp_pool_last_error on this thread (the pool may be gone).</summary>
+        string LastError()
+        {
+            try { return Utf8.FromPtr(Native.ftp_pool_last_error(pool)); }
+            catch (ObjectDisposedException) { return PoolCalls.Disposed; }
         }
 
         void Run(string remotePath, CancellationToken ct, IProgress<FtpProgress> progress, Func<FtpResult> call)
@@ -165,12 +198,25 @@ namespace LibFtp
             return OnOwnThread(() => DownloadSegmented(remotePath, localPath, segments, options, progress, cancellationToken));
         }
 
-        /// <summary>Stops the running calls at their next progress report and
-        /// frees the pool once the last one has returned (its idle sessions are
+        /// <summary>Stops every call running on the pool, from any thread
+        /// (ftp_pool_cancel): each throws FtpCancelledException within about
+        /// 100 ms, wherever it is (transfer, connect, wait for a session);
+        /// calls waiting at that moment for a cancel to drain too. Calls made
+        /// afterwards run normally. Never blocks; a Cancel while nothing runs
+        /// does nothing.</summary>
+        public void Cancel()
+        {
+            calls.StopAll("cancelled by FtpPool.Cancel");
+            gate.Cancel();
+        }
+
+        /// <summary>Stops the running calls (FtpCancelledException) and frees
+        /// the pool once the last one has returned (its idle sessions are
         /// closed). Never throws; later calls throw ObjectDisposedException.</summary>
         public void Dispose()
         {
-            calls.StopAll();
+            calls.StopAll(PoolCalls.Disposed);
+            if (gate != null) gate.Cancel();
             pool.Dispose();
         }
     }

@@ -115,5 +115,9 @@ namespace LibFtp
         [DllImport(Lib, CallingConvention = CC)] public static extern FtpResult ftp_pool_download_file(FtpPoolHandle p, byte[] remote, byte[] localPath, uint flags);
         [DllImport(Lib, CallingConvention = CC)] public static extern FtpResult ftp_pool_upload_file(FtpPoolHandle p, byte[] localPath, byte[] remote, uint flags);
         [DllImport(Lib, CallingConvention = CC)] public static extern FtpResult ftp_pool_download_segmented(FtpPoolHandle p, byte[] remote, byte[] localPath, uint segments, uint flags);
+        [DllImport(Lib, CallingConvention = CC)] public static extern FtpResult ftp_pool_cancel(FtpPoolHandle p);
+        [DllImport(Lib, CallingConvention = CC)] public static extern FtpResult ftp_pool_set_timeout_ms(FtpPoolHandle p, ulong ms);
+        [DllImport(Lib, CallingConvention = CC)] public static extern FtpResult ftp_pool_set_proxy(FtpPoolHandle p, byte[] proxyUrl);
+        [DllImport(Lib, CallingConvention = CC)] public static extern FtpResult ftp_pool_set_netrc(FtpPoolHandle p, byte[] path);
     }
 }

@@ -19,7 +19,8 @@ namespace LibFtp
         public string RemotePath;
         public bool IsDirectory;
         public volatile Exception Error;
-        public volatile bool Stopped;
+        /// <summary>Why FtpPool.Cancel or Dispose stopped the call (null: they did not).</summary>
+        public volatile string Stopped;
 
         public bool Matches(string path)
         {
@@ -28,7 +29,14 @@ namespace LibFtp
             return path == RemotePath;
         }
 
-        public bool ShouldStop { get { return Stopped || Token.IsCancellationRequested; } }
+        public bool ShouldStop { get { return Stopped != null || Token.IsCancellationRequested; } }
+
+        /// <summary>The exception of a call stopped for itself (ShouldStop).</summary>
+        public FtpCancelledException Cancelled()
+        {
+            string why = Stopped;
+            return new FtpCancelledException(why ?? "cancelled", 0, "", Token);
+        }
     }
 
     internal sealed class PoolCalls
@@ -42,7 +50,7 @@ namespace LibFtp
         public PoolCall Begin(CancellationToken ct, IProgress<FtpProgress> progress, string remotePath, bool isDirectory)
         {
             var c = new PoolCall { Owner = this, Token = ct, Progress = progress, RemotePath = remotePath ?? "",
-                                   IsDirectory = isDirectory, Stopped = closing };
+                                   IsDirectory = isDirectory, Stopped = closing ? Disposed : null };
             lock (active) active.Add(c);
             onThisThread = c;
             return c;
@@ -54,12 +62,15 @@ namespace LibFtp
             lock (active) active.Remove(c);
         }
 
-        /// <summary>Asks every running call to stop at its next report (Dispose).</summary>
-        public void StopAll()
+        public const string Disposed = "the pool was disposed";
+
+        /// <summary>Marks every running call stopped for `why` (FtpPool.Cancel,
+        /// Dispose): it stops at its next report and does not start over.</summary>
+        public void StopAll(string why)
         {
-            closing = true;
+            if (why == Disposed) closing = true;
             lock (active)
-                foreach (var c in active) c.Stopped = true;
+                foreach (var c in active) c.Stopped = why;
         }
 
         PoolCall Find(string path)

@@ -134,6 +134,43 @@ namespace LibFtp.Tests
                 Noop(c);
             }
         }
+
+        static void TestPoolProxyAndNetrc()
+        {
+            InTempDir("pproxy", dir =>
+            {
+                using (var proxy = new ConnectProxy())
+                using (var pool = new FtpPool(PUrl(), null, 2))
+                {
+                    Expect<FtpInvalidArgumentException>(() => pool.Proxy = "gopher://127.0.0.1:1", "not a proxy URL");
+                    CheckEq(null, pool.Proxy, "unchanged after a refusal");
+                    pool.Proxy = "http://127.0.0.1:" + proxy.Port;
+                    string local = Path.Combine(dir, "big.bin");
+                    pool.DownloadSegmented("big.bin", local, 2);
+                    CheckBytes(File.ReadAllBytes(P.Local("big.bin")), File.ReadAllBytes(local), "segmented download through the proxy");
+                    Check(proxy.Tunnels >= 3, "control and data connections through the proxy: " + proxy.Tunnels);
+                    pool.Proxy = "http://127.0.0.1:1";   // nothing listens there
+                    Expect<FtpIOException>(() => pool.DownloadFile("hello.txt", Path.Combine(dir, "h")), "an unreachable proxy");
+                    pool.Proxy = null;
+                    pool.DownloadFile("hello.txt", Path.Combine(dir, "h"));
+                    CheckBytes(File.ReadAllBytes(P.Local("hello.txt")), File.ReadAllBytes(Path.Combine(dir, "h")), "direct again");
+                }
+                string netrc = Path.Combine(dir, "netrc");
+                File.WriteAllText(netrc, string.Format("machine {0} login {1} password {2}\n", P.Host, P.User, P.Pass));
+                using (var chmod = Process.Start("chmod", "600 " + netrc)) chmod.WaitForExit();
+                using (var pool = new FtpPool(string.Format("ftp://{0}:{1}/", P.Host, P.Port), null, 2))
+                {
+                    CheckEq("", pool.NetrcPath, "no netrc by default");
+                    pool.NetrcPath = netrc;
+                    // Anonymous may not write on pyftpdlib: this upload proves the netrc login.
+                    string name = UniqueName("pool-netrc.txt");
+                    File.WriteAllText(Path.Combine(dir, "up"), "netrc pool\n");
+                    pool.UploadFile(Path.Combine(dir, "up"), name);
+                    CheckEq("netrc pool\n", File.ReadAllText(P.Local(name)), "upload as the netrc user");
+                    File.Delete(P.Local(name));
+                }
+            });
+        }
     }
 }
 #endif

@@ -265,11 +265,17 @@ namespace LibFtp.Tests
             Run("16 concurrent async tasks on 4 clients", TestAsyncConcurrentClients);
             Run("16 concurrent async tasks on a pool", TestAsyncConcurrentPool);
             Run("pool: segmented download, upload, cancel", TestPoolSegmented);
+            Run("pool: a token cancels a call waiting for a session; the holder starts over", TestPoolCancelWhileWaiting);
+            Run("pool: a segmented download cancelled mid-way", TestPoolCancelSegmented);
+            Run("pool: Cancel() stops every running call", TestPoolCancelMethod);
+            Run("pool: calls whose token never fires survive others' cancels", TestPoolOthersCancelled);
+            Run("pool: Timeout bounds the wait for a session", TestPoolTimeout);
             Run("ConnectUrl (ftp, ftpes)", TestConnectUrl);
 #if LIBFTP_NEXT
             Run("pool mirror", TestPoolMirror);
             Run("netrc login through Open", TestNetrcLogin);
             Run("HTTP CONNECT proxy", TestProxy);
+            Run("pool: Proxy (HTTP CONNECT) and NetrcPath", TestPoolProxyAndNetrc);
 #endif
             Run("every handle closed", TestHandlesClosed);
 
