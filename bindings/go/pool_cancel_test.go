@@ -282,3 +282,44 @@ func TestPyftpdPoolOthersCancelled(t *testing.T) {
 		}
 	}
 }
+
+// Close stops a call waiting for a session at once and the call holding
+// it (once its report returns), both with net.ErrClosed, then frees the
+// pool.
+func TestPyftpdPoolCloseStopsCalls(t *testing.T) {
+	srv := needServer(t, "PYFTPD")
+	before := ftp.LiveHandles()
+	p, err := ftp.NewPool(poolURL("ftp", srv), nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	h, holdErr := hold(t, p, "big.bin", dir)
+	waitErr := make(chan error, 1)
+	go func() { waitErr <- p.DownloadFile("hello.txt", filepath.Join(dir, "waiting")) }()
+	time.Sleep(100 * time.Millisecond) // most likely waiting for the session by now (either way it must end)
+	closed := make(chan error, 1)
+	go func() { closed <- p.Close() }()
+	select {
+	case err := <-waitErr:
+		if !errors.Is(err, net.ErrClosed) {
+			t.Fatalf("the waiting call: %v", err)
+		}
+	case <-time.After(hangBound):
+		t.Fatal("Close did not stop the waiting call")
+	}
+	h.release()
+	for _, c := range []chan error{holdErr, closed} {
+		select {
+		case err := <-c:
+			if c == holdErr && !errors.Is(err, net.ErrClosed) {
+				t.Fatalf("the holding call: %v", err)
+			}
+		case <-time.After(hangBound):
+			t.Fatal("the holding call or Close did not return")
+		}
+	}
+	if n := ftp.LiveHandles(); n != before {
+		t.Fatalf("native handles: %d before, %d after", before, n)
+	}
+}
