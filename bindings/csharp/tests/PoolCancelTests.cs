@@ -150,6 +150,25 @@ namespace LibFtp.Tests
             });
         }
 
+        static void TestPoolDisposeStopsCalls()
+        {
+            InTempDir("pdispose", dir =>
+            {
+                var pool = new FtpPool(PUrl(), null, 1);
+                var holder = new HeldCall(pool, "big.bin", Path.Combine(dir, "held.bin"));
+                Check(holder.WaitHeld(HangBound), "the holding call took the session");
+                Exception e = StopPoolCall("Dispose() of a call waiting for the session",
+                    () => pool.DownloadFile("hello.txt", Path.Combine(dir, "waiting")), pool.Dispose, TimeSpan.FromMilliseconds(100));
+                Check(e is FtpCancelledException && e.Message.Contains("disposed"), "the waiting call: " + e);
+                holder.Release();
+                try { holder.Task.Wait(HangBound); }
+                catch (AggregateException ae) { e = ae.InnerException; }
+                Check(e is FtpCancelledException && e.Message.Contains("disposed"), "the holding call: " + e);
+                Expect<ObjectDisposedException>(() => pool.DownloadFile("hello.txt", Path.Combine(dir, "late")), "a call after Dispose");
+                Expect<ObjectDisposedException>(() => pool.Timeout = TimeSpan.FromSeconds(1), "a setting after Dispose");
+            });
+        }
+
         static void TestPoolOthersCancelled()
         {
             InTempDir("pothers", dir =>

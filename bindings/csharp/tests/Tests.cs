@@ -268,6 +268,7 @@ namespace LibFtp.Tests
             Run("pool: a token cancels a call waiting for a session; the holder starts over", TestPoolCancelWhileWaiting);
             Run("pool: a segmented download cancelled mid-way", TestPoolCancelSegmented);
             Run("pool: Cancel() stops every running call", TestPoolCancelMethod);
+            Run("pool: Dispose() stops every running call", TestPoolDisposeStopsCalls);
             Run("pool: calls whose token never fires survive others' cancels", TestPoolOthersCancelled);
             Run("pool: Timeout bounds the wait for a session", TestPoolTimeout);
             Run("ConnectUrl (ftp, ftpes)", TestConnectUrl);
