@@ -21,14 +21,16 @@ CASE_NAMES = {
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("tsv")
+    ap.add_argument("tsv", nargs="+", help="results of one or more runs (rounds kept apart)")
     ap.add_argument("--files", type=int, default=1000)
     ap.add_argument("--meta", default="")
     a = ap.parse_args()
     runs = collections.defaultdict(dict)  # (link, case) -> impl -> round -> (secs, rss)
     order = []
-    for line in open(a.tsv):
+    lines = [(i, line) for i, path in enumerate(a.tsv) for line in open(path)]
+    for run, line in lines:
         rnd, link, case, impl, secs, rss = line.rstrip("\n").split("\t")
+        rnd = "%d.%s" % (run, rnd)
         key = (link, case)
         if key not in runs:
             order.append(key)
