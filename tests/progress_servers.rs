@@ -246,3 +246,54 @@ fn progress_of_every_transfer_kind() {
         s.quit().unwrap();
     }
 }
+
+/// A segmented download's parts report against the whole file: every
+/// report has the file's size as total, and each part's last report
+/// (sent when the part ends its own transfer) covers it to the end: the
+/// parts' last reports add up to the file.
+#[test]
+fn segmented_parts_report_the_whole_file() {
+    let (Some(port), Some(root)) = (env("FTP_TEST_VSFTPD_PORT"), env("FTP_TEST_VSFTPD_ROOT"))
+    else {
+        return;
+    };
+    let want = std::fs::read(PathBuf::from(&root).join("pub/big.bin")).unwrap();
+    let pool = ftp::Pool::new(&format!("ftp://127.0.0.1:{port}/pub"), None, 4).unwrap();
+    // (offset, bytes, total) of each report.
+    type Reports = Arc<Mutex<Vec<(u64, u64, Option<u64>)>>>;
+    let seen: Reports = Arc::default();
+    let sink = seen.clone();
+    pool.set_progress(
+        Some(Arc::new(move |p: &Progress<'_>| {
+            assert_eq!(p.path, "big.bin");
+            sink.lock().unwrap().push((p.offset, p.bytes, p.total));
+            Ok(())
+        })),
+        Duration::from_secs(3600),
+    );
+    let dir = std::env::temp_dir().join(format!("libftp-segprog-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let local = dir.join("big.bin");
+    pool.download_segmented("big.bin", &local, 4, Default::default())
+        .unwrap();
+    assert!(std::fs::read(&local).unwrap() == want);
+    let seen = seen.lock().unwrap();
+    assert!(
+        seen.iter().all(|r| r.2 == Some(want.len() as u64)),
+        "{seen:?}"
+    );
+    // With an hour's interval: per part one report at 0 and one at its end.
+    let mut last: std::collections::BTreeMap<u64, u64> = Default::default();
+    for &(offset, bytes, _) in seen.iter() {
+        let e = last.entry(offset).or_default();
+        *e = (*e).max(bytes);
+    }
+    assert!(last.len() >= 2, "several parts: {seen:?}");
+    let mut next = 0;
+    for (offset, bytes) in &last {
+        assert_eq!(*offset, next, "the parts follow each other: {seen:?}");
+        next = offset + bytes;
+    }
+    assert_eq!(next, want.len() as u64, "{seen:?}");
+    std::fs::remove_dir_all(dir).unwrap();
+}

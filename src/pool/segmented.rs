@@ -67,12 +67,14 @@ use crate::command::check_line;
 use crate::error::{Error, Result};
 use crate::files::verify::{self, Digests, Original, Plan};
 use crate::files::{atomic, download::set_mtime_from_server, local_io, FileOptions};
+use crate::progress::ProgressInfo;
 use crate::session::{Session, MAX_RETR_BLOCK};
 use std::collections::VecDeque;
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
 
 /// Files smaller than this are downloaded in one stream.
 pub(crate) const MIN_SEGMENTED_SIZE: u64 = 1 << 20;
@@ -102,6 +104,8 @@ struct Sched {
     failed: bool,
     /// Ranges taken by stealing (for tests and the debug log).
     steals: u64,
+    /// The whole file's size (the total of the parts' progress reports).
+    size: u64,
 }
 
 impl Sched {
@@ -325,6 +329,7 @@ fn fetch_parts(
         .min(pool.max_sessions());
     let mut sched = Sched {
         active: vec![None; n],
+        size,
         ..Sched::default()
     };
     for i in 0..parts {
@@ -440,7 +445,15 @@ fn part(
 ) -> Result<()> {
     let mut complete = false;
     let cmd = format!("RETR {remote}");
+    let size = lock(sched).size;
     s.files_state_mut().strict_rest = true;
+    // Reports name the file and its whole size; a part's bytes count from
+    // its start (the report's offset).
+    s.set_progress_info(ProgressInfo {
+        path: Some(remote.to_string()),
+        total: Some(size),
+    });
+    let started = Instant::now();
     let r = s.retrbinary(&cmd, MAX_RETR_BLOCK, Some(start), |block| {
         let (at, n) = {
             let mut st = lock(sched);
@@ -466,7 +479,11 @@ fn part(
     });
     s.files_state_mut().strict_rest = false;
     match r {
-        Err(Error::Callback(why)) if complete && why == PART_DONE => Ok(()),
+        Err(Error::Callback(why)) if complete && why == PART_DONE => {
+            // Ended by its callback: the part's last report is sent here.
+            let end = lock(sched).active[w].map_or(start, |r| r.written);
+            s.report_complete(remote, start, end - start, Some(size), started.elapsed())
+        }
         Err(e) => Err(e),
         Ok(_) => {
             let st = lock(sched);

@@ -85,6 +85,10 @@ pub struct Session {
     welcome: Option<String>,
     last_reply: Option<Reply>,
     epsv_refused: bool,
+    /// A REST was sent whose transfer did not start (cancelled, failed):
+    /// the server may still hold its restart marker, which the next
+    /// transfer clears with `REST 0` (see transfers.rs).
+    rest_marker_left: bool,
     current_type: Option<char>,
     transfer: TransferState,
     tls: tls::TlsState,
@@ -261,6 +265,7 @@ impl Session {
         self.url_path = None;
         self.welcome = None;
         self.epsv_refused = false;
+        self.rest_marker_left = false;
         self.current_type = None;
         self.transfer = TransferState::default();
         self.tls.reset_for_new_connection();

@@ -266,6 +266,29 @@ impl Session {
         result
     }
 
+    /// The last report of a transfer stopped on purpose once it had all it
+    /// needed (a part of a segmented download, ended by its callback):
+    /// `bytes` moved from `offset` of `path` (of `total` bytes) in `elapsed`.
+    pub(crate) fn report_complete(
+        &mut self,
+        path: &str,
+        offset: u64,
+        bytes: u64,
+        total: Option<u64>,
+        elapsed: Duration,
+    ) -> Result<()> {
+        match self.monitor.sink.as_mut() {
+            Some(sink) => sink(&Progress {
+                path,
+                bytes,
+                offset,
+                total,
+                elapsed,
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Stops watching (a failed transfer: no last report).
     pub(crate) fn forget_run(&mut self) {
         self.monitor.run = None;

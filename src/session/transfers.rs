@@ -109,9 +109,27 @@ impl Session {
     /// REST (if any), the command, and its 1xx preliminary reply.
     fn start_transfer(&mut self, cmd: &str, rest: Option<u64>) -> Result<Reply> {
         if let Some(offset) = rest {
+            // Set until the transfer starts: a REST whose RETR/STOR never
+            // came (a cancel, an error) leaves the marker on the server.
+            self.rest_marker_left = true;
             let reply = self.send_get(&format!("REST {offset}"));
+            if matches!(
+                reply,
+                Err(Error::Perm(_) | Error::Temp(_) | Error::Reply(_))
+            ) {
+                self.rest_marker_left = false; // refused: no marker
+            }
             // Whole-file transfers demand 350 (see files::check_rest).
             self.check_rest_reply(offset, reply)?;
+        } else if self.rest_marker_left {
+            // Without this, the server would start this transfer at the
+            // old offset: a download silently short, an upload misplaced.
+            match self.send_get("REST 0") {
+                Ok(_) | Err(Error::Perm(_) | Error::Temp(_) | Error::Reply(_)) => {
+                    self.rest_marker_left = false;
+                }
+                Err(e) => return Err(e),
+            }
         }
         let mut resp = self.send_get(cmd)?;
         if resp.class() == b'2' {
@@ -120,6 +138,8 @@ impl Session {
         if resp.class() != b'1' {
             return Err(Error::Reply(resp));
         }
+        // The transfer started: the server used (and dropped) its marker.
+        self.rest_marker_left = false;
         Ok(resp)
     }
 
