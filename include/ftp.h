@@ -109,8 +109,9 @@
 #define FTP_TIME_UNKNOWN INT64_MIN
 
 // `ftp_set_zero_copy`: splice into pipes and regular files (not
-// O_APPEND), sendfile from regular files unless the server is on loopback
-// (the default).
+// O_APPEND; a download whose 150 reply announces at most 64 KiB goes
+// through a buffer, cheaper than a pipe's set-up), sendfile from regular
+// files unless the server is on loopback (the default).
 #define FTP_ZERO_COPY_AUTO 0
 
 // `ftp_set_zero_copy`: as `FTP_ZERO_COPY_AUTO`, and sendfile towards a

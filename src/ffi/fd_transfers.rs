@@ -68,8 +68,9 @@ pub extern "C" fn ftp_stor_from_fd(
 }
 
 /// `ftp_set_zero_copy`: splice into pipes and regular files (not
-/// O_APPEND), sendfile from regular files unless the server is on loopback
-/// (the default).
+/// O_APPEND; a download whose 150 reply announces at most 64 KiB goes
+/// through a buffer, cheaper than a pipe's set-up), sendfile from regular
+/// files unless the server is on loopback (the default).
 pub const FTP_ZERO_COPY_AUTO: c_int = 0;
 /// `ftp_set_zero_copy`: as `FTP_ZERO_COPY_AUTO`, and sendfile towards a
 /// server on loopback too.

@@ -11,6 +11,10 @@ use crate::error::{Error, Result};
 use crate::zerocopy::{self, CopyError, Spliced};
 use std::os::fd::BorrowedFd;
 
+/// Files up to this size (as the 150 reply announces them) are downloaded
+/// through a buffer in the automatic zero-copy mode.
+const SMALL_FILE: u64 = 64 * 1024;
+
 impl Session {
     /// Downloads in binary mode (TYPE I) into `fd` at its current offset,
     /// after `REST rest` when given. Returns the number of bytes written.
@@ -23,7 +27,14 @@ impl Session {
         if let Err(e) = self.start_run(info, cmd, rest, announced, None) {
             return Err(self.stop(conn, e, false));
         }
-        let splice = self.settings.zero_copy != ZeroCopy::Never && zerocopy::can_splice_into(fd);
+        // A file announced as small costs less with a buffer than with a
+        // pipe's set-up (many small files: a mirror).
+        let small = announced.is_some_and(|n| n <= SMALL_FILE) && rest.is_none();
+        let splice = match self.settings.zero_copy {
+            ZeroCopy::Never => false,
+            ZeroCopy::Auto if small => false,
+            _ => zerocopy::can_splice_into(fd),
+        };
         let waits = conn.waits();
         let copied = match conn.plain_tcp() {
             Some(tcp) if splice => {

@@ -73,9 +73,9 @@ pub enum UrlCwd {
 /// When the descriptor transfers move bytes inside the kernel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ZeroCopy {
-    /// splice into pipes and regular files (not O_APPEND); sendfile from
-    /// regular files unless the server is on loopback (where plain writes
-    /// were measured faster).
+    /// splice into pipes and regular files (not O_APPEND; not for files
+    /// announced as at most 64 KiB); sendfile from regular files unless the
+    /// server is on loopback (where plain writes were measured faster).
     #[default]
     Auto,
     /// As `Auto`, and sendfile towards loopback servers too.
