@@ -39,9 +39,9 @@ bench_servers() {
 
 # proxy_start RTT_MS RATE UPSTREAM_PORT PASV_MIN PASV_MAX: starts
 # ftp-wan-proxy (RATE 0 = no cap) and sets PPORT, its control port on
-# 127.0.0.2.
+# $WAN_IP (default 127.0.0.2).
 proxy_start() {
-  local args=(--upstream "127.0.0.1:$3" --pasv "$4-$5" --rtt-ms "$1")
+  local args=(--upstream "127.0.0.1:$3" --pasv "$4-$5" --rtt-ms "$1" --listen-ip "${WAN_IP:-127.0.0.2}")
   [ "$2" = 0 ] || args+=(--rate "$2")
   "$REPO/target/release/ftp-wan-proxy" "${args[@]}" >"$W/proxy.out" &
   PROXY_PID=$!

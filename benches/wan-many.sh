@@ -30,7 +30,8 @@
 #   --write      put the table into BENCHMARKS.md between the wan-many
 #                markers (default: print only)
 # Environment: BENCH_WORKDIR (default /dev/shm when it has 2 GiB free,
-# else $TMPDIR or /tmp). Needs: cargo, cc, python3, curl, lftp (installed
+# else $TMPDIR or /tmp); WAN_IP, the proxy's address (default 127.0.0.2;
+# another 127.x address lets two runs go at once). Needs: cargo, cc, python3, curl, lftp (installed
 # with apt-get when missing), vsftpd, GNU time.
 set -euo pipefail
 export LC_ALL=C
@@ -39,6 +40,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=../scripts/lib.sh
 . "$REPO/scripts/lib.sh"
 ROUNDS=3
+WAN_IP="${WAN_IP:-127.0.0.2}"
 RTTS="0 10 40"
 CASES="dl4k dl1m ul4k ul1m tls seg"
 FILES=1000
@@ -108,7 +110,7 @@ LFTP_TLS="set ftp:ssl-allow-anonymous yes; set ftp:ssl-force yes; set ftp:ssl-pr
 command_for() {
   local case=$1 impl=$2 tls=$3 set=${1#[du]l} url lurl scheme="ftp" lset="$LFTP_SET"
   [ "$tls" = 0 ] || { scheme="ftpes"; lset="$LFTP_SET; $LFTP_TLS"; }
-  url="$scheme://127.0.0.2:$PPORT" lurl="ftp://127.0.0.2:$PPORT"
+  url="$scheme://$WAN_IP:$PPORT" lurl="ftp://$WAN_IP:$PPORT"
   local out="$W/out" n=${impl##*-}
   rm -rf "$out"; mkdir -p "$out"
   case "$case" in
@@ -120,10 +122,10 @@ command_for() {
     dl*/curl)
       mkdir -p "$out/m$set"
       local tlsargs=()
-      [ "$tls" = 0 ] || tlsargs=(--ssl-reqd --cacert "$CA" --resolve "localhost:$PPORT:127.0.0.2")
+      [ "$tls" = 0 ] || tlsargs=(--ssl-reqd --cacert "$CA" --resolve "localhost:$PPORT:$WAN_IP")
       for f in "$W/src/m$set"/*; do
         b=${f##*/}
-        if [ "$tls" = 0 ]; then echo "url = \"ftp://127.0.0.2:$PPORT/pub/m$set/$b\""
+        if [ "$tls" = 0 ]; then echo "url = \"ftp://$WAN_IP:$PPORT/pub/m$set/$b\""
         else echo "url = \"ftp://localhost:$PPORT/pub/m$set/$b\""; fi
         echo "output = \"$out/m$set/$b\""
       done >"$W/curl.cfg"
@@ -134,12 +136,12 @@ command_for() {
       CMD=("$BIN/poolbench" "${t[@]}" mirror "$url" down "pub/m$set" "$out/m$set" "$n") ;;
     ul*/curl)
       for f in "$W/src/m$set"/*; do
-        echo "upload-file = \"$f\""; echo "url = \"ftp://127.0.0.2:$PPORT/pub/up/\""
+        echo "upload-file = \"$f\""; echo "url = \"ftp://$WAN_IP:$PPORT/pub/up/\""
       done >"$W/curl.cfg"
       CMD=(curl -sS --ftp-create-dirs --config "$W/curl.cfg") ;;
     ul*/lftp-*) CMD=(lftp -c "$lset; open $lurl; mirror -R --parallel=$n $W/src/m$set pub/up") ;;
     ul*/libftp-*) CMD=("$BIN/poolbench" mirror "$url" up pub/up "$W/src/m$set" "$n") ;;
-    seg/curl) CMD=(curl -sS -o "$out/big256" "ftp://127.0.0.2:$PPORT/pub/big256") ;;
+    seg/curl) CMD=(curl -sS -o "$out/big256" "ftp://$WAN_IP:$PPORT/pub/big256") ;;
     seg/lftp-*) CMD=(lftp -c "$lset; open $lurl; pget -n $n pub/big256 -o $out/big256") ;;
     seg/libftp-*) CMD=("$BIN/poolbench" segmented "$url" pub/big256 "$out/big256" "$n") ;;
     *) die "no command for $case/$impl" ;;
