@@ -2,6 +2,10 @@
 //! and FTPS with require_ssl_reuse), broken sessions replaced (scripted
 //! servers), and the bounded wait when every session is lent.
 
+mod realservers;
+
+use realservers::env;
+
 use ftp::tls::TlsConfig;
 use ftp::{Error, ErrorKind, Pool};
 use ftp_testkit::ScriptedServer;
@@ -10,23 +14,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-fn env(key: &str) -> Option<String> {
-    let v = std::env::var(key).ok();
-    if v.is_none() {
-        assert!(
-            std::env::var("FTP_TEST_REQUIRE_SERVERS").as_deref() != Ok("1"),
-            "{key} is not set"
-        );
-        eprintln!("SKIP: {key} not set (no test servers)");
-    }
-    v
-}
-
 fn scratch(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("libftp-pool-{}-{tag}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    realservers::scratch("pool", tag)
 }
 
 /// Each of `threads` threads downloads `rounds` times every fixture of

@@ -6,6 +6,10 @@
 //! rebalanced onto the others, and a failed part stopping the rest with
 //! only a complete prefix left (nothing with ATOMIC).
 
+mod realservers;
+
+use realservers::env;
+
 use ftp::files::FileOptions;
 use ftp::Pool;
 use ftp_testkit::ScriptedServer;
@@ -15,23 +19,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-fn env(key: &str) -> Option<String> {
-    let v = std::env::var(key).ok();
-    if v.is_none() {
-        assert!(
-            std::env::var("FTP_TEST_REQUIRE_SERVERS").as_deref() != Ok("1"),
-            "{key} is not set"
-        );
-        eprintln!("SKIP: {key} not set (no test servers)");
-    }
-    v
-}
-
 fn scratch(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("libftp-seg-{}-{tag}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    realservers::scratch("seg", tag)
 }
 
 /// 5 MiB + 7 bytes of a pattern that differs at every offset modulo a

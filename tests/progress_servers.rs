@@ -1,6 +1,10 @@
 //! Progress reports and keepalive against real servers (vsftpd plain and
 //! FTPS, pyftpdlib): every transfer kind, the zero-copy paths included.
 
+mod realservers;
+
+use realservers::env;
+
 use ftp::tls::TlsConfig;
 use ftp::{Error, Progress, ProgressInfo, Session, ZeroCopy};
 use std::fs::File;
@@ -9,18 +13,6 @@ use std::os::fd::AsFd;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-fn env(key: &str) -> Option<String> {
-    let v = std::env::var(key).ok();
-    if v.is_none() {
-        assert!(
-            std::env::var("FTP_TEST_REQUIRE_SERVERS").as_deref() != Ok("1"),
-            "{key} is not set"
-        );
-        eprintln!("SKIP: {key} not set (no test servers)");
-    }
-    v
-}
 
 /// A logged-in session in the server's writable directory, the local path
 /// of that directory, and the server's name.

@@ -172,6 +172,15 @@ fn require() -> bool {
     std::env::var("FTP_TEST_REQUIRE_SERVERS").as_deref() == Ok("1")
 }
 
+/// A new empty directory `libftp-<what>-<pid>-<tag>` under the system's
+/// temporary directory (an old one of that name removed first).
+pub fn scratch(what: &str, tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("libftp-{what}-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
 /// The value of `key`; missing: SKIP (None), or a failure with
 /// FTP_TEST_REQUIRE_SERVERS=1.
 pub fn env(key: &str) -> Option<String> {
